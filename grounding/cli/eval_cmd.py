@@ -1,0 +1,117 @@
+"""`grounding calibrate` and `grounding eval`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from grounding.cli.context import fail, state
+
+console = Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("calibrate")(calibrate)
+    app.command("eval")(evaluate)
+
+
+def _progress(label: str, total: int) -> Progress:
+    p = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=console)
+    p.add_task(label, total=total)
+    return p
+
+
+def _load(path: Path, split: Optional[str]) -> list[dict]:
+    from grounding.evaluate.runner import QuestionSetError, load_questions
+
+    try:
+        return load_questions(path, split)
+    except (QuestionSetError, OSError) as exc:
+        fail(str(exc), code=2)
+    return []
+
+
+def calibrate(
+    ctx: typer.Context,
+    questions: Path = typer.Option(..., "--questions", help="Labelled questions (JSONL: id, question, answer, gold_reports, answerable)."),
+    split: Optional[str] = typer.Option(None, "--split", help="Use only lines whose 'split' equals this (e.g. dev)."),
+    method: Optional[str] = typer.Option(None, "--method", help="logistic | isotonic (default: config)."),
+    samples: Optional[int] = typer.Option(None, "--samples", help="Self-consistency samples (default: config)."),
+) -> None:
+    """Fit the confidence calibrator on labelled questions and save it in the data dir."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from grounding.evaluate.metrics import ece
+    from grounding.evaluate.runner import run_pipeline
+    from grounding.verify.calibration import Calibrator
+
+    st = state(ctx)
+    system = st.system
+    system.__dict__["calibrator"] = None  # collect raw signals, not a previous calibrator's output
+    items = _load(questions, split)
+    with _progress("calibrate", len(items)) as p:
+        results = run_pipeline(system, items, threshold=0.0, samples=samples, progress=lambda i: p.update(p.task_ids[0], completed=i))
+    rows = [r.signals for r in results if r.signals]
+    y = np.array([int(r.outcome.correct) for r in results if r.signals])
+    if len(set(y.tolist())) < 2:
+        fail(f"calibration needs both correct and incorrect answers; got {int(y.sum())} correct of {len(y)}")
+    m = method or st.cfg.confidence.calibration_method
+    cal = Calibrator(method=m).fit(rows, y)
+    cal.train_metrics = {"n": int(len(y)), "positives": int(y.sum()), "questions": str(questions), "split": split}
+    # Out-of-fold predictions estimate how well the calibrator generalizes (needs >= 2 of each class).
+    n_splits = min(5, int(min(y.sum(), len(y) - y.sum())))
+    if n_splits >= 2:
+        from sklearn.metrics import roc_auc_score
+
+        oof = np.zeros(len(y))
+        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=0)
+        for tr, te in folds.split(np.zeros(len(y)), y):
+            c = Calibrator(method=m).fit([rows[i] for i in tr], y[tr])
+            oof[te] = [c.predict(rows[i]) for i in te]
+        cal.train_metrics.update(cv_folds=n_splits, cv_ece=float(ece(oof, y.astype(float))), cv_auroc=float(roc_auc_score(y, oof)))
+    path = system.data_dir / st.cfg.confidence.calibrator_file
+    cal.save(path)
+    typer.echo(json.dumps({"calibrator": str(path), "method": m, **cal.train_metrics}, indent=2))
+
+
+def evaluate(
+    ctx: typer.Context,
+    questions: Path = typer.Option(..., "--questions", help="Labelled questions (JSONL)."),
+    out: Path = typer.Option(..., "--out", help="Folder for metrics.json, report.md, PNGs and per-question results."),
+    split: Optional[str] = typer.Option(None, "--split", help="Use only lines whose 'split' equals this (e.g. test)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Abstention threshold (default: config)."),
+    samples: Optional[int] = typer.Option(None, "--samples", help="Self-consistency samples (default: config)."),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score the plain-RAG baseline."),
+) -> None:
+    """Score the pipeline (and the plain-RAG baseline) on labelled questions."""
+    from grounding.evaluate.report import write_report
+    from grounding.evaluate.runner import run_baseline, run_pipeline
+
+    st = state(ctx)
+    system = st.system
+    t = st.cfg.confidence.threshold if threshold is None else threshold
+    items = _load(questions, split)
+    with _progress("pipeline", len(items)) as p:
+        results = run_pipeline(system, items, t, samples, progress=lambda i: p.update(p.task_ids[0], completed=i))
+    base = None
+    if baseline:
+        with _progress("plain RAG", len(items)) as p:
+            base = run_baseline(system, items, progress=lambda i: p.update(p.task_ids[0], completed=i))
+    cal_path = system.data_dir / st.cfg.confidence.calibrator_file
+    meta = {
+        "questions": str(questions),
+        "split": split,
+        "threshold": t,
+        "samples": samples if samples is not None else st.cfg.confidence.self_consistency_samples,
+        "calibrator": str(cal_path) if system.calibrator is not None else None,
+        "embedder": system.embedder.name,
+        "generator": getattr(system.generator, "name", ""),
+    }
+    metrics = write_report(out, results, base, t, meta)
+    typer.echo(json.dumps({k: metrics[k] for k in metrics if k != "run"}, indent=2))

@@ -1,0 +1,118 @@
+"""`grounding ingest` and `grounding stats`."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from grounding.cli.context import fail, state
+from grounding.config import ConfigError
+
+SUMMARY_COLUMNS = ("read", "ingested", "updated", "unchanged", "rejected", "pruned", "chunks", "embedded", "seconds")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("stats")(stats)
+
+
+def ingest(
+    ctx: typer.Context,
+    corpus: Optional[list[str]] = typer.Option(None, "--corpus", help="Only these corpora (by name; repeatable)."),
+    prune: bool = typer.Option(False, "--prune", help="Remove reports that are gone from the source."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    show_rejects: int = typer.Option(10, "--show-rejects", help="How many reject messages to print."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+) -> None:
+    """Index the configured corpora (reports -> SQL, chunks -> FAISS) and link them to the ontology.
+
+    Incremental and restartable: unchanged reports cost nothing, and after a crash or kill the
+    same command repairs SQL and FAISS and carries on.
+    """
+    st = state(ctx)
+    cfg = st.cfg
+    chosen = cfg.corpus
+    if corpus:
+        names = {c.name for c in cfg.corpus}
+        unknown = [n for n in corpus if n not in names]
+        if unknown:
+            fail(f"unknown corpus {unknown}; configured: {sorted(names)}", code=2)
+        chosen = [c for c in cfg.corpus if c.name in corpus]
+    chosen = [c for c in chosen if c.enabled]
+    if not chosen:
+        fail("no enabled corpus is configured ([[corpus]] in config.toml)", code=2)
+    from grounding.index.faiss_index import IndexBusy, IndexModelMismatch
+    from grounding.ingest.pipeline import check_corpora, count_records
+
+    try:
+        check_corpora(cfg, chosen)  # before loading any model: a wrong config fails in a second
+    except ConfigError as exc:
+        fail(str(exc), code=2)
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        console = Console(stderr=True, width=max(console.width, 120))  # logs: keep the summary table on one line
+    try:
+        ingestor = st.system.ingestor()
+    except IndexModelMismatch as exc:
+        fail(str(exc), code=2)
+    total = count_records(cfg, chosen) or None
+    columns = [
+        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("records"),
+        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=console, disable=quiet, transient=False) as progress:
+        task = progress.add_task("ingest", total=total, rate="")
+
+        def tick(s) -> None:
+            elapsed = progress.tasks[0].elapsed or 1e-9
+            done = s.read + s.skipped
+            if total and done > total:
+                progress.update(task, total=done)
+            progress.update(task, completed=done, rate=f"{s.read / elapsed:,.1f} rec/s  {s.embedded / elapsed:,.1f} chunks/s")
+
+        try:
+            summary = ingestor.run(chosen, prune=prune, on_progress=tick)
+        except IndexBusy as exc:
+            fail(str(exc), code=3)
+        except ConfigError as exc:
+            fail(str(exc), code=2)
+        if total:
+            progress.update(task, total=summary.read + summary.skipped, completed=summary.read + summary.skipped)
+    d = summary.as_dict()
+    if as_json:
+        typer.echo(json.dumps({**d, "rejects": summary.errors[:show_rejects], "warnings": summary.warnings}, indent=2))
+    table = Table(title="ingest summary")
+    for col in SUMMARY_COLUMNS:
+        table.add_column(col, justify="right")
+    table.add_row(*[f"{d[c]:,}" if isinstance(d[c], int) else str(d[c]) for c in SUMMARY_COLUMNS])
+    console.print(table)
+    extra = {k: d[k] for k in ("skipped", "duplicates", "reused", "repaired") if d[k]}
+    if extra:
+        console.print("  " + ", ".join(f"{k} {v:,}" for k, v in extra.items()), highlight=False)
+    for line in summary.warnings:
+        console.print(f"[yellow]warning[/] {escape(line)}", highlight=False, markup=True)
+    for line in summary.errors[:show_rejects]:
+        console.print(f"[yellow]rejected[/] {escape(line)}", highlight=False, markup=True)
+    if len(summary.errors) > show_rejects:
+        console.print(f"... and {len(summary.errors) - show_rejects:,} more (grounding report rejects)", highlight=False)
+
+
+def stats(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Counts from SQL and the FAISS index: reports, chunks, vectors, rejects, per corpus."""
+    system = state(ctx).system
+    out = system.stats()
+    out["corpora"] = system.store.corpus_counts()
+    run = system.store.last_run()
+    if run is not None:
+        out["last_run"] = {"id": run.id, "status": run.status, "started_at": run.started_at.isoformat(), **(run.stats or {})}
+    if as_json:
+        typer.echo(json.dumps(out, indent=2, default=str))
+        return
+    for k, v in out.items():
+        typer.echo(f"{k:>14}: {v}")

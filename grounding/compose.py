@@ -1,0 +1,80 @@
+"""Extractive answers: when nothing generated survives the checks, quote the evidence that answers.
+
+The sentences are chosen by the pipeline (relevance to the question, the kind of
+fact it asks for — a cause, an action, a number, a date — and how much they add
+beyond restating the question), never by the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from grounding.verify.normalize import facts
+from grounding.verify.support import content_words
+
+_KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    (
+        "cause",
+        re.compile(r"\b(why|cause[sd]?|reason|root cause|what led|due to)\b|원인|왜", re.I),
+        re.compile(r"\b(due to|caused by|causing|because|result(?:ed)? (?:of|from|in)|led to|attributed to|root cause|as a result|cause of|the cause)\b", re.I),
+    ),
+    (
+        "action",
+        re.compile(r"\b(what (?:action|actions|was done)|corrective|how (?:was|were) .* (?:fixed|restored|repaired)|response)\b|조치", re.I),
+        re.compile(r"\b(corrective|replaced|repaired|restored|returned|will|plans? to|cooled down|declared|initiated|isolated|secured)\b", re.I),
+    ),
+    ("number", re.compile(r"\b(how many|how much|what (?:percent|percentage|power|level)|megawatts?|mw|customers)\b|몇|얼마", re.I), re.compile(r"\d")),
+    ("date", re.compile(r"\b(when|what (?:date|time|day))\b|언제", re.I), re.compile(r"\d{4}|\d{1,2}:\d{2}|\b\d{4} (?:hours|hrs)\b", re.I)),
+]
+CUE_BONUS = 0.25
+NOVELTY_WEIGHT = 0.3
+SECOND_SENTENCE_RATIO = 0.85
+
+
+def question_kind(question: str) -> str:
+    for name, q_pat, _ in _KINDS:
+        if q_pat.search(question):
+            return name
+    return "what"
+
+
+@dataclass
+class Quote:
+    key: str
+    text: str
+    score: float
+    kind: str
+
+
+def _score(question_words: set[str], kind: str, cue: re.Pattern[str] | None, sentence: str, relevance: float) -> float:
+    words = content_words(sentence)
+    novelty = len(words - question_words) / len(words) if words else 0.0
+    score = relevance + NOVELTY_WEIGHT * novelty
+    if cue is not None and cue.search(sentence):
+        score += CUE_BONUS
+    if kind == "number" and facts(sentence)[1]:
+        score += 0.05
+    if len(sentence) < 25:
+        score -= 0.2  # headlines and fragments rarely answer on their own
+    return score
+
+
+def best_quote(question: str, passages: list[tuple[str, list[str], list[float]]]) -> Quote | None:
+    """passages: (key, sentences, relevance per sentence). Returns the best one or two adjacent-in-passage sentences."""
+    kind = question_kind(question)
+    cue = next((c for n, _, c in _KINDS if n == kind), None)
+    qw = content_words(question)
+    best: tuple[float, str, int, list[tuple[float, int, str]]] | None = None
+    for key, sents, rels in passages:
+        scored = sorted(((_score(qw, kind, cue, s, r), i, s) for i, (s, r) in enumerate(zip(sents, rels))), reverse=True)
+        if scored and (best is None or scored[0][0] > best[0]):
+            best = (scored[0][0], key, scored[0][1], scored)
+    if best is None:
+        return None
+    top_score, key, _, scored = best
+    chosen = [scored[0]]
+    if len(scored) > 1 and scored[1][0] >= SECOND_SENTENCE_RATIO * top_score:
+        chosen.append(scored[1])
+    text = " ".join(s for _, _, s in sorted(chosen, key=lambda x: x[1]))
+    return Quote(key, text, top_score, kind)

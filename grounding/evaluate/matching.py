@@ -1,0 +1,61 @@
+"""Is an answer correct? Documented, deterministic rules (docs/evaluation.md).
+
+- numbers: the gold number must be among the answer's numbers (canonical form, "1,200" = "1200");
+- dates: the gold ISO date must be among the answer's dates ("Oct. 12, 2007" = "2007-10-12");
+- text: the normalized gold string occurs in the normalized answer, or at least
+  `MIN_CONTAINMENT` of the gold's content tokens occur in it (token containment), or the
+  token F1 is at least `MIN_F1`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from grounding.verify.normalize import canonical_number, find_dates, find_numbers
+
+MIN_CONTAINMENT = 0.6
+MIN_F1 = 0.5
+_TOKEN = re.compile(r"[0-9a-z\uac00-\ud7a3]+")
+_STOP = frozenset("a an the of to in on at for and or is was were be by with from as that this it its".split())
+
+
+def normalize(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = t.replace("%", " percent ").replace("&", " and ")
+    return " ".join(_TOKEN.findall(t))
+
+
+def _stem(tok: str) -> str:
+    return tok[:-1] if len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss") else tok
+
+
+def tokens(text: str) -> list[str]:
+    return [_stem(t) for t in normalize(text).split() if t not in _STOP]
+
+
+def token_scores(answer: str, gold: str) -> tuple[float, float]:
+    """(containment of gold tokens in the answer, token F1)."""
+    a, g = tokens(answer), tokens(gold)
+    if not g or not a:
+        return 0.0, 0.0
+    aset = set(a)
+    common = sum(1 for t in g if t in aset)
+    containment = common / len(g)
+    precision = sum(1 for t in a if t in set(g)) / len(a)
+    f1 = 0.0 if common == 0 else 2 * precision * containment / (precision + containment)
+    return containment, f1
+
+
+def is_correct(answer: str, gold: str | None, answer_type: str | None = "text") -> bool:
+    if gold is None:
+        return False
+    kind = answer_type or "text"
+    if kind == "number":
+        return canonical_number(str(gold)) in find_numbers(answer)
+    if kind == "date":
+        return str(gold) in {d for d, _, _ in find_dates(answer)}
+    if normalize(gold) and normalize(gold) in normalize(answer):
+        return True
+    containment, f1 = token_scores(answer, gold)
+    return containment >= MIN_CONTAINMENT or f1 >= MIN_F1

@@ -1,0 +1,69 @@
+"""Corpus adapters, chosen by `format` in the corpus config.
+
+Each adapter turns a source into RawRecords, RecordErrors (a bad record, with file and
+line/row and the reason) or Skipped (layout rows), and never raises on a bad record. Each
+also lists the field names the source offers (`fields`, used to check the config before any
+work) and estimates its record count (`estimate`, for the progress bar's ETA).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from grounding.config import CorpusConfig
+from grounding.ingest.records import RawRecord, RecordError, Skipped
+
+Item = RawRecord | RecordError | Skipped
+Reader = Callable[[CorpusConfig, Path], Iterator[Item]]
+
+_MODULES = {"jsonl": "jsonl", "csv": "csv_rows", "xlsx": "xlsx", "json": "json_array", "textdir": "textdir"}
+
+
+@dataclass(frozen=True)
+class Adapter:
+    read: Reader
+    fields: Callable[[CorpusConfig, Path], tuple[set[str], str]]  # (field names, where they were seen)
+    estimate: Callable[[CorpusConfig, Path], int | None]
+
+
+def adapter_for(fmt: str) -> Adapter:
+    if fmt not in _MODULES:
+        raise ValueError(f"corpus format {fmt!r} is not supported; use one of {sorted(_MODULES)}")
+    mod = importlib.import_module(f"grounding.ingest.adapters.{_MODULES[fmt]}")
+    return Adapter(mod.read, mod.fields, mod.estimate)
+
+
+def reader_for(fmt: str) -> Reader:
+    return adapter_for(fmt).read
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """Plain or gzip-compressed (by the .gz suffix)."""
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+
+
+def count_lines(path: Path) -> int:
+    n = 0
+    with open_binary(path) as fh:
+        while True:
+            block = fh.read(1 << 20)
+            if not block:
+                return n
+            n += block.count(b"\n")
+
+
+def renamed(corpus: CorpusConfig, name: str) -> str:
+    return corpus.rename.get(name, name)
+
+
+def bad_bytes(s: str) -> str | None:
+    """The first undecodable byte (kept as a surrogate escape) in s, as "0xff", or None."""
+    for ch in s:
+        if 0xDC80 <= ord(ch) <= 0xDCFF:
+            return f"0x{ord(ch) - 0xDC00:02x}"
+    return None

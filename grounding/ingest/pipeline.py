@@ -1,0 +1,583 @@
+"""Ingest: sources -> reports and chunks in SQL -> vectors in FAISS, incrementally and crash-safely.
+
+SQL is the source of truth and FAISS follows it:
+
+1. A batch of reports, their chunks, entity links and the batch's rejects commit in one
+   SQL transaction.
+2. Only then are the new chunks embedded and added to FAISS; vectors of deleted chunks are
+   removed. FAISS is saved durably (log append + fsync) every `checkpoint_every` vectors
+   and at the end.
+3. Every run starts with `reconcile()`: vectors whose chunk is gone are removed, chunks
+   without a vector are embedded. So a SIGKILL at any moment costs at most the work since
+   the last checkpoint, and the next run of the same command converges: every report once,
+   every chunk with exactly one vector, no vector without a chunk.
+
+Incremental: a report whose content hash is unchanged costs no chunking and no embedding;
+when only its title/date/metadata changed, its rows are updated in place (no embedding);
+when its text changed it is re-chunked and only chunks whose text is new are embedded
+(unchanged chunk texts keep their ids and vectors). One writer at a time: the run holds
+the index's write lock.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
+
+from grounding.config import Config, ConfigError, CorpusConfig
+from grounding.embed.base import Embedder
+from grounding.index.faiss_index import FaissIndex
+from grounding.ingest.adapters import adapter_for
+from grounding.ingest.chunking import Chunker
+from grounding.ingest.records import (
+    RawRecord,
+    RecordError,
+    ReportDraft,
+    Skipped,
+    content_hash,
+    corpus_fields,
+    facility_key,
+    record_id,
+    text_hash,
+    to_draft,
+)
+from grounding.store.schema import Chunk, IngestRun, Reject, Report, ReportConcept, utcnow
+from grounding.store.sql import SqlStore
+
+LinkFn = Callable[[str], list]  # text -> mentions with .concept, .start, .end, .score
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0  # records read from the sources (valid or not; layout rows not counted)
+    ingested: int = 0  # new reports
+    updated: int = 0  # changed reports (text or metadata)
+    unchanged: int = 0
+    rejected: int = 0
+    skipped: int = 0  # layout rows (XLSX titles, month dividers, footnotes)
+    duplicates: int = 0  # records repeating an earlier record exactly (same id, same content)
+    pruned: int = 0
+    chunks: int = 0  # chunk rows written
+    reused: int = 0  # chunks of changed reports kept with their vectors (text unchanged)
+    embedded: int = 0  # vectors computed (reconcile included)
+    repaired: int = 0  # vectors added or removed by reconcile (after a crash)
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("errors", "warnings")}
+
+
+def corpus_path(cfg: Config, corpus: CorpusConfig) -> Path:
+    return cfg.resolve(corpus.path)
+
+
+def check_corpora(cfg: Config, corpora: list[CorpusConfig]) -> None:
+    """Fail fast, before any work: missing files, duplicate names, field names the source lacks."""
+    names = Counter(c.name for c in cfg.corpus)
+    for c in corpora:
+        if names[c.name] > 1:
+            raise ConfigError(f"corpus.{c.name}.name: {names[c.name]} corpora are named {c.name!r}; names must be unique")
+        path = corpus_path(cfg, c)
+        if not path.exists():
+            raise ConfigError(f"corpus.{c.name}.path: {path} does not exist")
+        if (c.format == "textdir") != path.is_dir():
+            what = "a folder" if c.format == "textdir" else "a file"
+            raise ConfigError(f"corpus.{c.name}.path: format {c.format!r} needs {what}; {path} is not")
+        try:
+            seen, where = adapter_for(c.format).fields(c, path)
+        except ConfigError:
+            raise
+        except Exception as exc:  # unreadable source: name it now rather than mid-run
+            raise ConfigError(f"corpus.{c.name}.path: cannot read {path} as {c.format}: {type(exc).__name__}: {exc}") from exc
+        if not seen:
+            continue  # nothing readable: every record will be rejected with its own reason
+        for key, name in corpus_fields(c):
+            if name not in seen:
+                close = difflib.get_close_matches(name, sorted(seen), n=3, cutoff=0.5)
+                hint = f"; did you mean {close}?" if close else f"; fields seen: {sorted(seen)[:12]}"
+                raise ConfigError(f"corpus.{c.name}.{key}: field {name!r} is not in {where}{hint}")
+
+
+def count_records(cfg: Config, corpora: Iterable[CorpusConfig]) -> int:
+    """A quick estimate of the records to read, for the progress bar's ETA (0 = unknown)."""
+    total = 0
+    for c in corpora:
+        p = corpus_path(cfg, c)
+        if not c.enabled or not p.exists():
+            continue
+        try:
+            n = adapter_for(c.format).estimate(c, p)
+        except Exception:
+            n = None
+        if n is None:
+            return 0
+        total += n
+    return total
+
+
+_LIBC = None
+
+
+def _release_free_memory() -> None:
+    """Give freed heap pages back to the OS (glibc). Model activations of varying sizes,
+    interleaved with small Python objects, otherwise fragment the heap and RSS creeps up
+    over a long run."""
+    global _LIBC
+    if _LIBC is False:
+        return
+    try:
+        if _LIBC is None:
+            import ctypes
+            import ctypes.util
+
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        _LIBC.malloc_trim(0)
+    except (OSError, AttributeError):
+        _LIBC = False
+
+
+class Ingestor:
+    def __init__(
+        self,
+        cfg: Config,
+        store: SqlStore,
+        index: FaissIndex,
+        embedder: Embedder,
+        link: LinkFn | None = None,
+        link_fingerprint: str = "",
+        batch_reports: int = 0,
+        embed_group: int = 0,
+    ) -> None:
+        self.cfg = cfg
+        self.store = store
+        self.index = index
+        self.embedder = embedder
+        self.link = link
+        self.link_fingerprint = link_fingerprint
+        self.chunker = Chunker(cfg.chunking)
+        self.batch_reports = batch_reports or cfg.storage.commit_every
+        # Chunks are embedded in groups sorted by length (less padding); progress ticks per slice.
+        self.embed_group = embed_group or cfg.embedder.group or 16 * cfg.embedder.batch_size
+        self._pending: list[tuple[int, str]] = []
+        self._since_save = 0
+        self._on_progress: Callable[[IngestSummary], None] | None = None
+        self._summary = IngestSummary()
+        self._rejects: list[Reject] = []
+        self._rejected_ids: set[str] = set()
+        self._run_id: int | None = None
+
+    # --- reconciliation -------------------------------------------------------------
+    def reconcile(self) -> int:
+        """Make FAISS hold exactly one vector per SQL chunk; returns how many were repaired."""
+        in_sql = self.store.chunk_ids()
+        in_index = self.index.ids()
+        stale = in_index - in_sql
+        missing = sorted(in_sql - in_index)
+        if stale:
+            self.index.remove(sorted(stale))
+        for i in range(0, len(missing), 2000):
+            chunks = self.store.get_chunks(missing[i : i + 2000])
+            self._pending += [(cid, chunks[cid].text) for cid in missing[i : i + 2000] if cid in chunks]
+            if len(self._pending) >= self.embed_group:
+                self._flush_embeddings()
+        self._flush_embeddings()
+        if stale or missing:
+            self.index.save()
+            self._since_save = 0
+        return len(stale) + len(missing)
+
+    # --- embedding ----------------------------------------------------------------------
+    def _flush_embeddings(self) -> None:
+        """Embed pending chunks (identical texts once), add them to FAISS, checkpoint when due."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        by_text: dict[str, list[int]] = defaultdict(list)
+        for cid, text in pending:
+            by_text[text].append(cid)
+        texts = sorted(by_text, key=len, reverse=True)
+        step = max(self.cfg.embedder.batch_size * 2, 32)
+        for i in range(0, len(texts), step):
+            part = texts[i : i + step]
+            vecs = self.embedder.embed_passages(part)
+            ids: list[int] = []
+            rows: list[int] = []
+            for j, t in enumerate(part):
+                for cid in by_text[t]:
+                    ids.append(cid)
+                    rows.append(j)
+            self.index.add(np.asarray(ids, dtype=np.int64), vecs[rows])
+            self._summary.embedded += len(part)
+            self._since_save += len(ids)
+            if self._since_save >= self.cfg.storage.checkpoint_every:
+                self.index.save()
+                self._since_save = 0
+            if self._on_progress:
+                self._on_progress(self._summary)
+        _release_free_memory()
+
+    # --- records --------------------------------------------------------------------------
+    def _prescan_last(self, c: CorpusConfig, path: Path) -> dict[str, str]:
+        """For duplicates = "last": id -> location of its last occurrence (ids seen twice or more)."""
+        last: dict[str, str] = {}
+        count: Counter[str] = Counter()
+        for rec in adapter_for(c.format).read(c, path):
+            if isinstance(rec, RawRecord):
+                rid = record_id(c, rec.fields)
+                if not rid.startswith("\x00"):
+                    last[rid] = rec.location
+                    count[rid] += 1
+        return {k: v for k, v in last.items() if count[k] > 1}
+
+    def _drafts(self, corpora: list[CorpusConfig], seen: dict[str, tuple[str, str]]) -> Iterator[ReportDraft]:
+        summary = self._summary
+        salt = self.chunker.fingerprint
+        for c in corpora:
+            path = corpus_path(self.cfg, c)
+            last = self._prescan_last(c, path) if c.duplicates == "last" and c.id else {}
+            held: dict[str, list[tuple[str, str]]] = defaultdict(list)  # superseded occurrences
+            occurrences: Counter[str] = Counter()
+            for rec in adapter_for(c.format).read(c, path):
+                if isinstance(rec, Skipped):
+                    summary.skipped += 1
+                    continue
+                summary.read += 1
+                item = rec if isinstance(rec, RecordError) else to_draft(c, rec, self.cfg.chunking.max_report_chars)
+                if isinstance(item, RecordError):
+                    self._reject(c.name, item)
+                    continue
+                if item.composite_key:
+                    occurrences[item.source_id] += 1
+                    k = occurrences[item.source_id]
+                    if k > 1:  # rows with the same key fields: distinct reports, in source order
+                        item.source_id = f"{item.source_id}-{k}"
+                        item.id = f"{c.name}:{item.source_id}"
+                item.text_hash = text_hash(item.text, salt)
+                item.content_hash = content_hash(item, salt)
+                if item.source_id in last and last[item.source_id] != item.location:
+                    held[item.source_id].append((item.location, item.content_hash))
+                    continue
+                for loc, h in held.pop(item.source_id, []):
+                    if h == item.content_hash:
+                        summary.duplicates += 1
+                    else:
+                        self._reject(c.name, RecordError(
+                            item.source_path, loc,
+                            f"duplicate id with different content: superseded by the later record at {item.location}",
+                            item.source_id,
+                        ))
+                prev = seen.get(item.id)
+                if prev is not None:
+                    if prev[0] == item.content_hash:
+                        summary.duplicates += 1
+                    else:
+                        self._reject(c.name, RecordError(
+                            item.source_path, item.location,
+                            f"duplicate id with different content (the record at {prev[1]} was kept)",
+                            item.source_id,
+                        ))
+                    continue
+                seen[item.id] = (item.content_hash, item.location)
+                yield item
+            for sid, occurrences_held in held.items():
+                # The last record of this id was rejected: the earlier ones are not used either.
+                for loc, _h in occurrences_held:
+                    self._reject(c.name, RecordError(
+                        str(path), loc, f"duplicate id: superseded by the later record at {last[sid]}, which was rejected", sid,
+                    ))
+
+    def _reject(self, corpus: str, err: RecordError) -> None:
+        self._summary.rejected += 1
+        self._summary.errors.append(f"[{corpus}] {err}")
+        if err.record_id:
+            self._rejected_ids.add(f"{corpus}:{err.record_id}")
+        self._rejects.append(
+            Reject(
+                run_id=self._run_id, corpus=corpus, source_path=err.source_path, location=err.location,
+                record_id=err.record_id, reason=err.reason,
+            )
+        )
+
+    def _links(self, report_id: str, text: str) -> list[ReportConcept]:
+        if self.link is None:
+            return []
+        try:
+            mentions = self.link(text)
+        except Exception as exc:  # a linker bug must not stop the ingest; the report stays unlinked
+            self._summary.warnings.append(f"entity linking failed for {report_id}: {type(exc).__name__}: {exc}")
+            return []
+        agg: dict[str, ReportConcept] = {}
+        for m in mentions:
+            rc = agg.get(m.concept)
+            if rc is None:
+                agg[m.concept] = ReportConcept(
+                    report_id=report_id, concept=m.concept, mentions=1, score=float(m.score), first_span=f"{m.start}:{m.end}"
+                )
+            else:
+                rc.mentions += 1
+                rc.score = max(rc.score, float(m.score))
+        return list(agg.values())
+
+    @staticmethod
+    def _denorm(d: ReportDraft) -> dict:
+        return dict(corpus=d.corpus, title=d.title, date=d.date, facility=d.facility, facility_key=facility_key(d.facility), meta=d.meta)
+
+    def _report_fields(self, d: ReportDraft, denorm: dict) -> dict:
+        return dict(
+            corpus=d.corpus, source_id=d.source_id, title=d.title, date=d.date, facility=d.facility,
+            facility_key=denorm["facility_key"], text=d.text, meta=d.meta, content_hash=d.content_hash,
+            text_hash=d.text_hash, source_path=d.source_path, source_location=d.location, updated_at=utcnow(),
+        )
+
+    def _update(self, s, d: ReportDraft) -> tuple[list[Chunk], list[int]]:
+        """Apply a changed draft to its stored report in session s; returns (new chunk rows, removed chunk ids)."""
+        summary = self._summary
+        denorm = self._denorm(d)
+        old = s.get(Report, d.id)
+        summary.updated += 1
+        same_text = old.text_hash == d.text_hash
+        for k, v in self._report_fields(d, denorm).items():
+            setattr(old, k, v)
+        if same_text:
+            # Only title/date/facility/metadata changed: same chunks, same vectors, same links.
+            s.execute(update(Chunk).where(Chunk.report_id == d.id).values(**denorm))
+            return [], []
+        pool: dict[str, list[int]] = defaultdict(list)
+        for cid, text in s.execute(select(Chunk.id, Chunk.text).where(Chunk.report_id == d.id).order_by(Chunk.ord)):
+            pool[text].append(cid)
+        rows: list[Chunk] = []
+        for c in self.chunker.split(d.text):
+            if pool.get(c.text):  # an unchanged chunk text keeps its id and its vector
+                cid = pool[c.text].pop(0)
+                s.execute(update(Chunk).where(Chunk.id == cid).values(ord=c.ord, start_char=c.start_char, **denorm))
+                summary.reused += 1
+            else:
+                rows.append(Chunk(report_id=d.id, ord=c.ord, text=c.text, start_char=c.start_char, **denorm))
+        removed = [cid for ids in pool.values() for cid in ids]
+        if removed:
+            s.execute(delete(Chunk).where(Chunk.id.in_(removed)))
+        s.execute(delete(ReportConcept).where(ReportConcept.report_id == d.id))
+        s.add_all(rows)
+        s.add_all(self._links(d.id, d.text))
+        s.flush()
+        summary.chunks += len(rows)
+        return rows, removed
+
+    _COUNTS = ("ingested", "updated", "unchanged", "chunks", "reused")
+
+    def _write_batch(self, drafts: list[ReportDraft]) -> None:
+        if not drafts and not self._rejects:
+            return
+        saved = {k: getattr(self._summary, k) for k in self._COUNTS}
+        rejects, self._rejects = self._rejects, []
+        try:
+            new_rows, removed = self._write_drafts(drafts, rejects)
+        except (IntegrityError, DataError, StatementError):
+            # One record the database refuses must not cost the batch: write them one by one.
+            self._summary.__dict__.update(saved)
+            new_rows, removed = [], []
+            for d in drafts:
+                saved = {k: getattr(self._summary, k) for k in self._COUNTS}
+                try:
+                    r, rm = self._write_drafts([d], [])
+                except (IntegrityError, DataError, StatementError) as exc:
+                    self._summary.__dict__.update(saved)
+                    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+                    self._reject(d.corpus, RecordError(d.source_path, d.location, f"the database refused the record: {reason}", d.source_id))
+                    continue
+                new_rows += r
+                removed += rm
+            self._flush_rejects(rejects + self._rejects, one_by_one=True)
+            self._rejects = []
+        # SQL is committed: now vectors. A kill from here on is repaired by reconcile().
+        if removed:
+            self.index.remove(removed)
+            self._since_save += len(removed)
+        self._pending += [(r.id, r.text) for r in new_rows]
+        if len(self._pending) >= self.embed_group:
+            self._flush_embeddings()
+
+    def _flush_rejects(self, rows: list[Reject], one_by_one: bool = False) -> None:
+        if not one_by_one:
+            with self.store.session() as s:
+                s.add_all(rows)
+            return
+        for r in rows:
+            try:
+                with self.store.session() as s:
+                    s.add(Reject(run_id=r.run_id, corpus=r.corpus, source_path=r.source_path, location=r.location,
+                                 record_id=r.record_id, reason=r.reason))
+            except (IntegrityError, DataError, StatementError):
+                pass  # a reject the database cannot store; it is still in the run's messages
+
+    def _write_drafts(self, drafts: list[ReportDraft], rejects: list[Reject]) -> tuple[list[Chunk], list[int]]:
+        """One transaction: the drafts (new, changed or unchanged) and the rejects read with them."""
+        summary = self._summary
+        new_rows: list[Chunk] = []
+        removed: list[int] = []
+        with self.store.session() as s:
+            ids = [d.id for d in drafts]
+            stored = dict(s.execute(select(Report.id, Report.content_hash).where(Report.id.in_(ids))).all()) if ids else {}
+            reports: list[Report] = []
+            children: list = []
+            for d in drafts:
+                if d.id in stored:
+                    if stored[d.id] == d.content_hash:
+                        summary.unchanged += 1
+                    else:
+                        rows, rm = self._update(s, d)
+                        new_rows += rows
+                        removed += rm
+                    continue
+                denorm = self._denorm(d)
+                reports.append(Report(id=d.id, **self._report_fields(d, denorm)))
+                rows = [Chunk(report_id=d.id, ord=c.ord, text=c.text, start_char=c.start_char, **denorm) for c in self.chunker.split(d.text)]
+                children += rows
+                children += self._links(d.id, d.text)
+                new_rows += rows
+                summary.ingested += 1
+                summary.chunks += len(rows)
+            if reports:
+                s.add_all(reports)
+                s.flush()  # report rows before the chunks and links that reference them
+            s.add_all(children)
+            if rejects:
+                s.add_all([Reject(run_id=r.run_id, corpus=r.corpus, source_path=r.source_path, location=r.location,
+                                  record_id=r.record_id, reason=r.reason) for r in rejects])
+            s.flush()
+        return new_rows, removed
+
+    def _prune(self, corpora: list[CorpusConfig], seen: dict[str, tuple[str, str]], valid: Counter[str]) -> None:
+        """Delete reports of these corpora that the sources no longer hold.
+
+        Kept: reports whose id was read but rejected this time (a bad new version does not delete
+        the good old one), and every report of a corpus that yielded no valid record at all
+        (an emptied or unreadable file is more likely an accident than a deletion)."""
+        names = []
+        for c in corpora:
+            if valid[c.name] == 0:
+                self._summary.warnings.append(f"prune skipped for corpus {c.name!r}: it yielded no valid record")
+            else:
+                names.append(c.name)
+        if not names:
+            return
+        keep = self._rejected_ids
+        with self.store.session() as s:
+            ids = [r for r in s.scalars(select(Report.id).where(Report.corpus.in_(names))) if r not in seen and r not in keep]
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            with self.store.session() as s:
+                chunk_ids = list(s.scalars(select(Chunk.id).where(Chunk.report_id.in_(part))))
+                s.execute(delete(ReportConcept).where(ReportConcept.report_id.in_(part)))
+                s.execute(delete(Chunk).where(Chunk.report_id.in_(part)))
+                s.execute(delete(Report).where(Report.id.in_(part)))
+            self.index.remove(chunk_ids)
+        self._summary.pruned = len(ids)
+
+    def relink(self) -> int:
+        """Recompute entity links of every report (the ontology changed; no embedding work)."""
+        if self.link is None:
+            return 0
+        n = 0
+        last = ""
+        while True:
+            with self.store.session() as s:
+                rows = list(s.execute(select(Report.id, Report.text).where(Report.id > last).order_by(Report.id).limit(500)).all())
+                if not rows:
+                    break
+                ids = [r[0] for r in rows]
+                s.execute(delete(ReportConcept).where(ReportConcept.report_id.in_(ids)))
+                s.flush()
+                for rid, text in rows:
+                    s.add_all(self._links(rid, text))
+                n += len(rows)
+                last = rows[-1][0]
+        self.store.kv_set("links", {"fingerprint": self.link_fingerprint})
+        return n
+
+    # --- the job ------------------------------------------------------------------------------
+    def run(
+        self,
+        corpora: list[CorpusConfig] | None = None,
+        prune: bool = False,
+        on_progress: Callable[[IngestSummary], None] | None = None,
+    ) -> IngestSummary:
+        corpora = [c for c in (corpora if corpora is not None else self.cfg.corpus) if c.enabled]
+        check_corpora(self.cfg, corpora)  # a wrong config fails here, before any work
+        t0 = time.perf_counter()
+        self._summary = summary = IngestSummary()
+        self._on_progress = on_progress
+        self._rejects = []
+        self._rejected_ids: set[str] = set()
+        self._pending = []
+        self._since_save = 0
+        with self.index.writer():
+            self.store.kv_set("index", {"model": self.embedder.name, "dim": self.embedder.dim})
+            with self.store.session() as s:
+                # We hold the write lock: a run still marked "running" died (killed, crashed).
+                s.execute(update(IngestRun).where(IngestRun.status == "running").values(status="interrupted"))
+                run = IngestRun(status="running", corpora=[c.name for c in corpora])
+                s.add(run)
+                s.flush()
+                self._run_id = run.id
+            status = "failed"
+            try:
+                summary.repaired = self.reconcile()
+                links_state = self.store.kv_get("links") or {}
+                relink_needed = self.link is not None and links_state.get("fingerprint") != self.link_fingerprint
+                had_reports = self.store.count(Report) > 0
+                seen: dict[str, tuple[str, str]] = {}
+                batch: list[ReportDraft] = []
+                for d in self._drafts(corpora, seen):
+                    batch.append(d)
+                    if len(batch) >= self.batch_reports:
+                        self._write_batch(batch)
+                        batch = []
+                        if on_progress:
+                            on_progress(summary)
+                self._write_batch(batch)
+                self._flush_embeddings()
+                if on_progress:
+                    on_progress(summary)
+                if prune:
+                    valid = Counter(i.split(":", 1)[0] for i in seen)
+                    self._prune(corpora, seen, valid)
+                self.index.save()
+                self._since_save = 0
+                if relink_needed and had_reports:
+                    self.relink()  # reports ingested before this ontology carry stale links
+                elif relink_needed:
+                    self.store.kv_set("links", {"fingerprint": self.link_fingerprint})
+                self.index.build_ann()
+                with self.store.session() as s:
+                    # The rejects table describes the sources as last read in full.
+                    s.execute(delete(Reject).where(Reject.corpus.in_([c.name for c in corpora]), Reject.run_id != self._run_id))
+                status = "done"
+            except KeyboardInterrupt:
+                status = "interrupted"
+                raise
+            finally:
+                summary.seconds = round(time.perf_counter() - t0, 3)
+                try:
+                    if self.index.dirty:
+                        self.index.save()  # every vector in memory belongs to a committed chunk
+                    with self.store.session() as s:
+                        run = s.get(IngestRun, self._run_id)
+                        run.status = status
+                        run.finished_at = utcnow()
+                        run.stats = summary.as_dict()
+                except Exception:
+                    if status == "done":
+                        raise
+                    # already failing: keep the original error; the next run repairs both stores
+        return summary

@@ -1,0 +1,85 @@
+"""BM25 over chunk texts (bm25s), cached in the data dir and rebuilt when the chunk set changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from grounding.store.sql import SqlStore
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _stem(tok: str) -> str:
+    if len(tok) > 4 and tok.endswith("ies"):
+        return tok[:-3] + "y"
+    if len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
+        return tok[:-1]
+    return tok
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    return [[_stem(t) for t in _WORD.findall(x.lower())] for x in texts]
+
+
+class BM25Index:
+    def __init__(self, folder: Path, store: SqlStore) -> None:
+        self.folder = Path(folder)
+        self.store = store
+        self._bm25: bm25s.BM25 | None = None
+        self._ids: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._stamp = ""
+
+    def _current_stamp(self) -> str:
+        ids = sorted(self.store.chunk_ids())
+        return hashlib.sha256(np.asarray(ids, dtype=np.int64).tobytes()).hexdigest()[:16] + f":{len(ids)}"
+
+    def ensure(self) -> None:
+        stamp = self._current_stamp()
+        if self._bm25 is not None and stamp == self._stamp:
+            return
+        meta = self.folder / "meta.json"
+        if meta.exists() and json.loads(meta.read_text()).get("stamp") == stamp:
+            self._bm25 = bm25s.BM25.load(str(self.folder / "index"), show_progress=False)
+            self._ids = np.load(self.folder / "ids.npy")
+        else:
+            self._build(stamp)
+        self._stamp = stamp
+
+    def _build(self, stamp: str) -> None:
+        ids: list[int] = []
+        toks: list[list[str]] = []
+        for batch in self.store.iter_chunks():
+            ids += [c.id for c in batch]
+            toks += tokenize([c.text for c in batch])
+        self._ids = np.asarray(ids, dtype=np.int64)
+        self._bm25 = bm25s.BM25()
+        if ids:
+            self._bm25.index(toks, show_progress=False)
+        tmp = self.folder.with_name(self.folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if ids:
+            self._bm25.save(str(tmp / "index"), show_progress=False)
+        np.save(tmp / "ids.npy", self._ids)
+        (tmp / "meta.json").write_text(json.dumps({"stamp": stamp}))
+        shutil.rmtree(self.folder, ignore_errors=True)
+        tmp.rename(self.folder)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        self.ensure()
+        if self._bm25 is None or len(self._ids) == 0:
+            return []
+        q = tokenize([query])
+        vocab = self._bm25.vocab_dict
+        q = [[t for t in q[0] if t in vocab]]
+        if not q[0]:
+            return []
+        docs, scores = self._bm25.retrieve(q, k=min(k, len(self._ids)), show_progress=False)
+        return [(int(self._ids[d]), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]

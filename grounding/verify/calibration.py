@@ -1,0 +1,92 @@
+"""Calibration: from the pipeline's signals to P(answer is correct), fitted on labelled questions.
+
+Saved as plain JSON (coefficients or isotonic breakpoints), never pickle, so a
+calibrator file can be read, diffed and trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from grounding.verify.confidence import default_confidence
+
+FEATURES = [
+    "retrieval_top",
+    "meta_top",
+    "evidence_top",
+    "margin",
+    "support_ratio",
+    "kg_match",
+    "concept_alignment",
+    "sc_agreement",
+    "gen_mean_logprob",
+    "gen_mean_entropy",
+    "extractive",
+    "has_filters",
+]
+
+
+@dataclass
+class Calibrator:
+    method: Literal["logistic", "isotonic"] = "logistic"
+    features: list[str] = field(default_factory=lambda: list(FEATURES))
+    mean: list[float] = field(default_factory=list)
+    scale: list[float] = field(default_factory=list)
+    coef: list[float] = field(default_factory=list)
+    intercept: float = 0.0
+    iso_x: list[float] = field(default_factory=list)
+    iso_y: list[float] = field(default_factory=list)
+    n_train: int = 0
+    train_metrics: dict = field(default_factory=dict)
+
+    def _matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
+        return np.array([[float(r.get(f, 0.0)) for f in self.features] for r in rows], dtype=float)
+
+    def fit(self, rows: list[dict[str, float]], y: list[int] | np.ndarray) -> "Calibrator":
+        y = np.asarray(y, dtype=int)
+        self.n_train = len(y)
+        if self.method == "isotonic":
+            from sklearn.isotonic import IsotonicRegression
+
+            x = np.array([default_confidence(r) for r in rows])
+            iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(x, y)
+            self.iso_x = [float(v) for v in iso.X_thresholds_]
+            self.iso_y = [float(v) for v in iso.y_thresholds_]
+            return self
+        from sklearn.linear_model import LogisticRegression
+
+        X = self._matrix(rows)
+        mean = X.mean(axis=0)
+        scale = X.std(axis=0)
+        scale[scale == 0] = 1.0
+        model = LogisticRegression(C=1.0, max_iter=1000).fit((X - mean) / scale, y)
+        self.mean, self.scale = mean.tolist(), scale.tolist()
+        self.coef, self.intercept = model.coef_[0].tolist(), float(model.intercept_[0])
+        return self
+
+    def predict(self, signals: dict[str, float]) -> float:
+        if self.method == "isotonic":
+            return float(np.interp(default_confidence(signals), self.iso_x, self.iso_y))
+        x = (np.array([float(signals.get(f, 0.0)) for f in self.features]) - np.array(self.mean)) / np.array(self.scale)
+        z = float(x @ np.array(self.coef) + self.intercept)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def save(self, path: Path) -> None:
+        tmp = Path(str(path) + ".tmp")
+        tmp.write_text(json.dumps(self.__dict__, indent=2))
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> "Calibrator":
+        return cls(**json.loads(Path(path).read_text()))
+
+
+def confidence_from(signals: dict[str, float], calibrator: Calibrator | None) -> float:
+    return calibrator.predict(signals) if calibrator is not None else default_confidence(signals)

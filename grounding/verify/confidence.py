@@ -1,0 +1,26 @@
+"""Confidence: signals gathered along the pipeline, mapped to P(answer is correct).
+
+Without a fitted calibrator (`grounding calibrate`) a fixed logistic combination is
+used: it is monotone in every signal and documented in docs/confidence.md, but its
+numbers are not probabilities until calibrated on labelled questions.
+"""
+
+from __future__ import annotations
+
+import math
+
+# Weights of the uncalibrated default (log-odds per unit of signal).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "bias": -4.0,
+    "retrieval_top": 3.0,  # cosine of the best dense hit (0..1)
+    "meta_top": 2.0,  # the top passage matches the facility/place and date the question names
+    "evidence_top": 1.5,  # relevance of the best evidence sentence
+    "margin": 4.0,  # final-score margin between the first and second report, in RRF votes
+    "support_ratio": 1.5,  # share of generated sentences that passed the checks
+    "kg_match": 0.5,
+}
+
+
+def default_confidence(signals: dict[str, float]) -> float:
+    z = DEFAULT_WEIGHTS["bias"] + sum(w * signals.get(k, 0.0) for k, w in DEFAULT_WEIGHTS.items() if k != "bias")
+    return 1.0 / (1.0 + math.exp(-z))

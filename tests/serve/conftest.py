@@ -1,0 +1,151 @@
+"""Fixtures for the server: a copy of the shared ingested data dir plus one hostile report, fake and
+real generators, and a uvicorn server on a free loopback port."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ONTOLOGY_FILES, build_system, make_config, nrc_records, write_jsonl
+
+CURATOR = "curator-token-for-tests-0123456789"
+
+# A report whose text and metadata are markup: the page must show it as text.
+HOSTILE = {
+    "event_number": "990001",
+    "event_text": (
+        "ZEBRA POINT UNIT 9 FEEDWATER PUMP TRIP <script>window.__xss = 1</script>\n"
+        "On February 3, 2001, Zebra Point Unit 9 tripped from full power when feedwater pump 9B failed "
+        "on a bearing overheat. <img src=x onerror=\"window.__xss = 2\"> "
+        "The operators stabilized the plant and the licensee notified the NRC resident inspector."
+    ),
+    "event_date": "2001-02-03",
+    "facility": "ZEBRA POINT <b>9</b>",
+    "state": "XX",
+    "emergency_class": "NON EMERGENCY",
+    "reactor_units": "9",
+}
+HOSTILE_ID = "nrc:990001"
+HOSTILE_QUESTION = "Why did Zebra Point Unit 9 trip on February 3, 2001?"
+
+
+class EchoGenerator:
+    """Fast and deterministic: repeats the first sentence of P1 and cites it (passes the checks).
+
+    `gate`, when set, makes every call wait for it (to hold generation slots in load tests);
+    `delay` sleeps before answering.
+    """
+
+    name = "echo:test"
+
+    def __init__(self, delay: float = 0.0, gate: threading.Event | None = None) -> None:
+        self.delay = delay
+        self.gate = gate
+        self.calls = 0
+        self.entered = threading.Semaphore(0)
+
+    def generate(self, messages, sampling):
+        from grounding.generate.base import Generation
+
+        self.calls += 1
+        self.entered.release()
+        if self.gate is not None:
+            self.gate.wait(30)
+        if self.delay:
+            time.sleep(self.delay)
+        user = messages[-1]["content"]
+        m = re.search(r"\[P1\] (.+?[.!?])(?=\s|$)", user, re.S)
+        text = f"{m.group(1).strip()} [P1]" if m else "NOT IN EVIDENCE"
+        return [Generation(text) for _ in range(max(1, sampling.num_samples))]
+
+
+@pytest.fixture(scope="session")
+def serve_data(ingested, tmp_path_factory) -> Path:
+    """The shared 200-report data dir copied, plus HOSTILE ingested into the copy (one new report)."""
+    root = tmp_path_factory.mktemp("serve")
+    shutil.copytree(ingested.data_dir, root / "data")
+    # Copies of the ontology: accepting a proposal writes to the file, never to the repository's.
+    (root / "ontology").mkdir()
+    for f in ONTOLOGY_FILES:
+        if f.exists():
+            shutil.copy2(f, root / "ontology" / f.name)
+    corpus = write_jsonl(root / "nrc201.jsonl", nrc_records(200) + [HOSTILE])
+    cfg = make_config(root, corpus)
+    cfg.ontology.files = [str(root / "ontology" / f.name) for f in ONTOLOGY_FILES if f.exists()]
+    g = build_system(cfg, ingested.embedder)
+    summary = g.ingestor().run()
+    assert summary.ingested >= 1
+    g.store.dispose()
+    return root
+
+
+def serve_config(root: Path, **serve):
+    """A config over `root` (from serve_data or a copy of it) with [serve] overrides."""
+    cfg = make_config(root, root / "nrc201.jsonl")
+    cfg.ontology.files = [str(root / "ontology" / f.name) for f in ONTOLOGY_FILES if (root / "ontology" / f.name).exists()]
+    cfg.serve = cfg.serve.model_copy(update={"curator_token": CURATOR, **serve})
+    return cfg
+
+
+def make_system(root: Path, embedder, generator, **serve):
+    g = build_system(serve_config(root, **serve), embedder)
+    g.__dict__["generator"] = generator
+    return g
+
+
+@pytest.fixture
+def private_data(serve_data, tmp_path) -> Path:
+    """A private copy of serve_data (data dir and ontology files) for tests that change things."""
+    root = tmp_path / "private"
+    shutil.copytree(serve_data, root)
+    return root
+
+
+@pytest.fixture
+def echo_app(serve_data, embedder):
+    from grounding.serve import create_app
+
+    gen = EchoGenerator()
+    system = make_system(serve_data, embedder, gen)
+    return create_app(system)
+
+
+@pytest.fixture
+def client(echo_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(echo_app) as c:
+        yield c
+
+
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """Run uvicorn on a socket already bound to a free loopback port; yield the base URL."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        sock.close()

@@ -1,0 +1,104 @@
+"""Load limits on a real server: slots, queue, timeouts -> 429 / 503 with a clear message, never a crash."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from tests.serve.conftest import HOSTILE_QUESTION, EchoGenerator, make_system, serving
+
+
+def _app(serve_data, embedder, gen, **serve):
+    from grounding.serve import create_app
+
+    return create_app(make_system(serve_data, embedder, gen, **serve))
+
+
+def _wait(pred, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not pred():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.02)
+
+
+def test_slots_and_queue_then_429(serve_data, embedder):
+    gate = threading.Event()
+    gen = EchoGenerator(gate=gate)
+    app = _app(serve_data, embedder, gen, max_concurrent_generations=1, max_queue=1, queue_timeout_s=30)
+    limiter = app.state.limiter
+    with serving(app) as url, ThreadPoolExecutor(4) as pool, httpx.Client(base_url=url, timeout=60) as c:
+        ask = lambda: httpx.post(f"{url}/ask", json={"question": HOSTILE_QUESTION, "threshold": 0}, timeout=60)  # noqa: E731
+        first = pool.submit(ask)
+        assert gen.entered.acquire(timeout=30)  # the first holds the only slot, inside the generator
+        second = pool.submit(ask)
+        _wait(lambda: limiter.waiting == 1)
+        r = c.post("/ask", json={"question": HOSTILE_QUESTION})
+        assert r.status_code == 429
+        assert "serve.max_queue=1" in r.json()["detail"] and r.headers["retry-after"]
+        r = c.post("/ask/stream", json={"question": HOSTILE_QUESTION})
+        assert r.status_code == 429  # refused before the stream starts
+        h = c.get("/healthz").json()  # reading still works under load
+        assert h["load"]["active"] == 1 and h["load"]["waiting"] == 1 and h["load"]["refused"] == 2
+        gate.set()
+        assert first.result().status_code == 200
+        assert second.result().status_code == 200
+        _wait(lambda: limiter.active == 0)
+
+
+def test_waiting_too_long_is_503(serve_data, embedder):
+    gate = threading.Event()
+    gen = EchoGenerator(gate=gate)
+    app = _app(serve_data, embedder, gen, max_concurrent_generations=1, max_queue=2, queue_timeout_s=0.5)
+    with serving(app) as url, ThreadPoolExecutor(2) as pool:
+        first = pool.submit(lambda: httpx.post(f"{url}/ask", json={"question": HOSTILE_QUESTION}, timeout=60))
+        assert gen.entered.acquire(timeout=30)
+        r = httpx.post(f"{url}/ask", json={"question": HOSTILE_QUESTION}, timeout=60)
+        assert r.status_code == 503
+        assert "serve.queue_timeout_s" in r.json()["detail"]
+        gate.set()
+        assert first.result().status_code == 200
+        assert app.state.limiter.snapshot()["timed_out"] == 1
+
+
+def test_slow_answer_is_503_and_keeps_its_slot_until_done(serve_data, embedder):
+    gate = threading.Event()
+    gen = EchoGenerator(gate=gate)
+    app = _app(serve_data, embedder, gen, max_concurrent_generations=1, max_queue=0, request_timeout_s=0.5)
+    limiter = app.state.limiter
+    with serving(app) as url, httpx.Client(base_url=url, timeout=60) as c:
+        r = c.post("/ask", json={"question": HOSTILE_QUESTION})
+        assert r.status_code == 503 and "serve.request_timeout_s" in r.json()["detail"]
+        # The work goes on in the background and still holds its slot: no pile-up of threads.
+        assert limiter.active == 1
+        assert c.post("/ask", json={"question": HOSTILE_QUESTION}).status_code == 429
+        gate.set()
+        _wait(lambda: limiter.active == 0)
+        assert c.post("/ask", json={"question": HOSTILE_QUESTION, "threshold": 0}).status_code == 200
+
+
+def test_stream_timeout_is_an_error_event(serve_data, embedder):
+    gate = threading.Event()
+    gen = EchoGenerator(gate=gate)
+    app = _app(serve_data, embedder, gen, max_concurrent_generations=1, request_timeout_s=0.5)
+    with serving(app) as url:
+        r = httpx.post(f"{url}/ask/stream", json={"question": HOSTILE_QUESTION}, timeout=60)
+        gate.set()
+    assert r.status_code == 200
+    assert "event: error" in r.text and '"status": 503' in r.text
+    assert "event: answer" not in r.text
+
+
+def test_burst_gets_only_200_429_503(serve_data, embedder):
+    """30 simultaneous askers over 2 slots + 2 queue places: no 5xx other than deliberate 503s."""
+    gen = EchoGenerator(delay=0.2)
+    app = _app(serve_data, embedder, gen, max_concurrent_generations=2, max_queue=2, queue_timeout_s=5)
+    with serving(app) as url, ThreadPoolExecutor(30) as pool:
+        futs = [pool.submit(httpx.post, f"{url}/ask", json={"question": HOSTILE_QUESTION}, timeout=60) for _ in range(30)]
+        codes = [f.result().status_code for f in futs]
+        assert set(codes) <= {200, 429, 503}, codes
+        assert codes.count(200) >= 4 and codes.count(429) >= 1
+        h = httpx.get(f"{url}/healthz").json()
+        assert h["status"] == "ok" and h["load"]["active"] == 0 and h["load"]["waiting"] == 0
