@@ -7,7 +7,9 @@
     python3 benchmarks/build_eval_set.py --review --kind nrc_cause --limit 20
     python3 benchmarks/build_eval_set.py --candidates --kind nrc_component   # mined pool before sampling
 
-Standard library only; deterministic (fixed seed, sorted inputs), so re-running it reproduces the
+Standard library only, except the last step (OE-417 gold ids are mapped to the ids `grounding
+ingest` gives the raw workbook's rows, with the project's own XLSX adapter: run it in the project's
+venv, e.g. `.venv/bin/python benchmarks/build_eval_set.py`); deterministic (fixed seed, sorted inputs), so re-running it reproduces the
 committed files byte for byte.
 
 How it works
@@ -1081,13 +1083,53 @@ FIELDS = ["id", "question", "answer", "answer_type", "gold_reports", "gold_csv_r
           "source_field", "lang"]
 
 
-def public(c: Cand) -> dict:
+def oe_ingest_ids(rows: list[Oe]) -> dict[str, str]:
+    """CSV id `oe417:<sheet>-<n>` -> the id `grounding ingest` gives the same row of the raw workbook.
+
+    The system ingests the XLSX (ids hash the key fields); the CSV holds the same rows in the same
+    order per sheet. This is the one step that needs the project installed (its XLSX adapter).
+    """
+    from grounding.config import load_config
+    from grounding.ingest.adapters import adapter_for
+    from grounding.ingest.pipeline import corpus_path
+    from grounding.ingest.records import RawRecord, RecordError, number_occurrence, to_draft
+
+    cfg = load_config(ROOT / "config.toml")
+    corpus = next(c for c in cfg.corpus if c.name == "oe417")
+    per_sheet: dict[str, list] = defaultdict(list)
+    occurrences: Counter = Counter()
+    for rec in adapter_for(corpus.format).read(corpus, corpus_path(cfg, corpus)):
+        if not isinstance(rec, RawRecord):
+            continue
+        d = to_draft(corpus, rec, cfg.chunking.max_report_chars)
+        if isinstance(d, RecordError):
+            raise SystemExit(f"OE-417 workbook row rejected by the ingest code: {d}")
+        number_occurrence(d, occurrences)
+        per_sheet[str(rec.fields["source_sheet"])].append(d)
+    out: dict[str, str] = {}
+    csv_sheet: dict[str, list[Oe]] = defaultdict(list)
+    for o in rows:
+        csv_sheet[o.sheet].append(o)
+    for sheet, cs in csv_sheet.items():
+        xs = per_sheet.get(sheet, [])
+        assert len(xs) == len(cs), f"sheet {sheet}: {len(xs)} workbook rows vs {len(cs)} CSV rows"
+        for n, (x, o) in enumerate(zip(xs, cs), start=1):
+            assert x.date == (o.date.isoformat() if o.date else None), (sheet, n, x.date, o.date)
+            assert " ".join(str(x.meta.get("area_affected", "")).split()) == " ".join(o.area_raw.split()), (sheet, n)
+            out[f"oe417:{sheet}-{n}"] = x.id
+    return out
+
+
+def public(c: Cand, ingest_ids: dict[str, str]) -> dict:
     d = {k: c[k] for k in FIELDS if k in c}
+    if any(r.startswith("oe417:") for r in d["gold_reports"]):
+        d["gold_rows"] = d["gold_reports"]  # <sheet>-<n> in the CSV, for people reading the set
+        d["gold_reports"] = [ingest_ids[r] for r in d["gold_reports"]]
     return d
 
 
-def render(items: list[Cand]) -> dict[str, str]:
-    lines = [json.dumps(public(c), ensure_ascii=False) for c in items]
+def render(items: list[Cand], ingest_ids: dict[str, str]) -> dict[str, str]:
+    lines = [json.dumps(public(c, ingest_ids), ensure_ascii=False) for c in items]
     files = {"questions.jsonl": lines,
              "dev.jsonl": [ln for ln, c in zip(lines, items) if c["split"] == "dev"],
              "test.jsonl": [ln for ln, c in zip(lines, items) if c["split"] == "test"]}
@@ -1150,7 +1192,7 @@ def main() -> int:
     if args.review:
         review(items, events, rows, args.kind, args.limit)
         return 0
-    files = render(items)
+    files = render(items, oe_ingest_ids(rows))
     if args.check:
         bad = [k for k, v in files.items() if not (OUT_DIR / k).exists() or (OUT_DIR / k).read_text("utf-8") != v]
         print("differs: " + ", ".join(bad) if bad else "identical")

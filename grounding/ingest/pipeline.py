@@ -45,6 +45,7 @@ from grounding.ingest.records import (
     content_hash,
     corpus_fields,
     facility_key,
+    number_occurrence,
     record_id,
     text_hash,
     to_draft,
@@ -256,12 +257,7 @@ class Ingestor:
                 if isinstance(item, RecordError):
                     self._reject(c.name, item)
                     continue
-                if item.composite_key:
-                    occurrences[item.source_id] += 1
-                    k = occurrences[item.source_id]
-                    if k > 1:  # rows with the same key fields: distinct reports, in source order
-                        item.source_id = f"{item.source_id}-{k}"
-                        item.id = f"{c.name}:{item.source_id}"
+                number_occurrence(item, occurrences)
                 item.text_hash = text_hash(item.text, salt)
                 item.content_hash = content_hash(item, salt)
                 if item.source_id in last and last[item.source_id] != item.location:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -369,6 +370,17 @@ def to_draft(corpus: CorpusConfig, raw: RawRecord, max_chars: int) -> ReportDraf
         facility=facility,
         composite_key=composite,
     )
+
+
+def number_occurrence(item: ReportDraft, occurrences: Counter[str]) -> None:
+    """Rows with equal key fields are distinct reports: the k-th (k > 1) gets the suffix -k, in source order."""
+    if not item.composite_key:
+        return
+    occurrences[item.source_id] += 1
+    k = occurrences[item.source_id]
+    if k > 1:
+        item.source_id = f"{item.source_id}-{k}"
+        item.id = f"{item.corpus}:{item.source_id}"
 
 
 def facility_key(facility: str) -> str:
