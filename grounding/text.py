@@ -6,7 +6,7 @@ import re
 
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or quote,
 # except after common abbreviations ("approx.", "No.", "U.S.").
-_ABBREV = re.compile(r"\b(?:approx|no|nos|vs|etc|e\.g|i\.e|u\.s|dr|mr|ms|st|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|inc|corp|co|fig|ref|rev|min|max|hr|hrs|ca)\.$", re.I)
+_ABBREV = re.compile(r"\b(?:approx|no|nos|vs|etc|e\.g|i\.e|u\.s|dr|mr|ms|st|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|inc|corp|co|fig|ref|rev|min|max|hr|hrs|ca|ft|lbs)\.$", re.I)
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9\uAC00-\uD7A3])|\n{2,}|(?<=[.!?。])\s*(?=[\uAC00-\uD7A3])")
 
 
