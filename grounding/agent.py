@@ -222,6 +222,12 @@ class AnswerAgent:
             "has_filters": float(filters_given),
         }
 
+    def default_samples(self) -> int:
+        """Config's sample count, unless a calibrator was fitted with a count: its signals must match."""
+        if self.calibrator is not None and self.calibrator.samples:
+            return self.calibrator.samples
+        return self.cfg.confidence.self_consistency_samples
+
     # --- the job ------------------------------------------------------------------------
     def ask(self, question: str, opts: AskOptions | None = None) -> Answer:
         opts = opts or AskOptions()
@@ -230,7 +236,7 @@ class AnswerAgent:
         q = self._validate(question)
         threshold = self.cfg.confidence.threshold if opts.threshold is None else opts.threshold
         sampling = opts.sampling or self.cfg.generator.sampling
-        n_samples = self.cfg.confidence.self_consistency_samples if opts.samples is None else opts.samples
+        n_samples = opts.samples if opts.samples is not None else self.default_samples()
 
         t = time.perf_counter()
         q_concepts = self.linker.concepts(q) if self.linker else []

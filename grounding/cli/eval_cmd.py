@@ -62,7 +62,7 @@ def calibrate(
     if len(set(y.tolist())) < 2:
         fail(f"calibration needs both correct and incorrect answers; got {int(y.sum())} correct of {len(y)}")
     m = method or st.cfg.confidence.calibration_method
-    cal = Calibrator(method=m).fit(rows, y)
+    cal = Calibrator(method=m, samples=samples if samples is not None else st.cfg.confidence.self_consistency_samples).fit(rows, y)
     cal.train_metrics = {"n": int(len(y)), "positives": int(y.sum()), "questions": str(questions), "split": split}
     # Out-of-fold predictions estimate how well the calibrator generalizes (needs >= 2 of each class).
     n_splits = min(5, int(min(y.sum(), len(y) - y.sum())))
@@ -108,7 +108,7 @@ def evaluate(
         "questions": str(questions),
         "split": split,
         "threshold": t,
-        "samples": samples if samples is not None else st.cfg.confidence.self_consistency_samples,
+        "samples": samples if samples is not None else system.agent.default_samples(),
         "calibrator": str(cal_path) if system.calibrator is not None else None,
         "embedder": system.embedder.name,
         "generator": getattr(system.generator, "name", ""),

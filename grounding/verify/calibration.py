@@ -45,6 +45,9 @@ class Calibrator:
     iso_y: list[float] = field(default_factory=list)
     n_train: int = 0
     train_metrics: dict = field(default_factory=dict)
+    # Self-consistency samples per question when fitted: `ask` draws as many by default, so the
+    # signals it scores are the signals the calibrator learned from (0 = none, sc_* signals absent).
+    samples: int = 0
 
     def _matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
         return np.array([[float(r.get(f, 0.0)) for f in self.features] for r in rows], dtype=float)

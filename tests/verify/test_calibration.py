@@ -41,3 +41,18 @@ def test_isotonic_calibrator_outputs_probabilities():
     cal = Calibrator(method="isotonic").fit(rows, y)
     vals = [cal.predict(r) for r in rows[:50]]
     assert all(0.0 <= v <= 1.0 for v in vals)
+
+
+def test_ask_draws_as_many_samples_as_the_calibrator_was_fitted_with(tmp_path):
+    from grounding.agent import AnswerAgent
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path, tmp_path / "none.jsonl")
+    rows, y = _data()
+    agent = AnswerAgent(cfg, None, None, None, None)  # type: ignore[arg-type]  # only the sample policy is used
+    assert agent.default_samples() == cfg.confidence.self_consistency_samples
+    Calibrator(samples=3).fit(rows, y).save(tmp_path / "c.json")
+    agent.calibrator = Calibrator.load(tmp_path / "c.json")
+    assert agent.default_samples() == 3
+    agent.calibrator = Calibrator(samples=0).fit(rows, y)
+    assert agent.default_samples() == cfg.confidence.self_consistency_samples
