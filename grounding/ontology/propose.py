@@ -123,7 +123,6 @@ def mine_candidates(
         spans = sorted((m.start, m.end, m.concept) for m in ms)
         covered = [(s, e) for s, e, _ in spans]
         starts = {s: c for s, _, c in spans}
-        ends = {e: c for _, e, c in spans}
         mask = bytearray(len(text) + 2)
         for s0, e0 in covered:
             mask[s0:e0] = b"\x01" * (e0 - s0)

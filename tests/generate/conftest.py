@@ -8,8 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 
 from grounding.config import GeneratorConfig
 from grounding.generate.base import Generator
+from tests.conftest import serve_app
 
 
 @pytest.fixture(scope="session")
@@ -45,27 +44,9 @@ def smollm(gen_cache_dir: Path, converted_before: bool):
 
 @contextlib.contextmanager
 def serving(app) -> Iterator[str]:
-    """Run uvicorn on a socket already bound to a free loopback port; yield its /v1 base URL."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    """The app on a free loopback port; yield its /v1 base URL."""
+    with serve_app(app, lifespan="off") as url:
+        yield f"{url}/v1"
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,6 @@
 
 import csv
 import gzip
-import io
-import json
 from collections import Counter
 from pathlib import Path
 

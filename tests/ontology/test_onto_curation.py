@@ -77,7 +77,7 @@ def test_validate_syntax_errors_of_every_file(tmp_path, project):
 def test_diff(tmp_path, mini_path, project):
     new = tmp_path / "new.ttl"
     new.write_text(MINI_TTL.replace('"battery"@en', '"station battery"@en')
-                   + f'\ngr:Relay a owl:Class ; rdfs:label "relay"@en ; rdfs:subClassOf gr:Equipment .\n'
+                   + '\ngr:Relay a owl:Class ; rdfs:label "relay"@en ; rdfs:subClassOf gr:Equipment .\n'
                    + 'gr:Fire rdfs:subClassOf [ a owl:Restriction ; owl:onProperty gr:partOf ; owl:someValuesFrom gr:Switchyard ] .\n',
                    encoding="utf-8")
     d = diff_ontologies(OntologyGraph.load([mini_path]), OntologyGraph.load([new]))

@@ -62,7 +62,7 @@ def test_typed_labelled_edges(mini):
 
 def test_skos_mappings_equivalence_and_individuals(tmp_path):
     p = tmp_path / "m.ttl"
-    p.write_text(MINI_TTL + f"""
+    p.write_text(MINI_TTL + """
 @prefix cim: <https://cim.ucaiug.io/ns#> .
 gr:CircuitBreaker owl:equivalentClass cim:Breaker ; skos:exactMatch cim:Breaker .
 gr:Transformer skos:narrowMatch cim:PowerTransformer .

@@ -6,15 +6,13 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ONTOLOGY_FILES, build_system, make_config, nrc_records, write_jsonl
+from tests.conftest import ONTOLOGY_FILES, build_system, make_config, nrc_records, serve_app, write_jsonl
 
 CURATOR = "curator-token-for-tests-0123456789"
 
@@ -126,26 +124,5 @@ def client(echo_app):
         yield c
 
 
-@contextlib.contextmanager
-def serving(app) -> Iterator[str]:
-    """Run uvicorn on a socket already bound to a free loopback port; yield the base URL."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
-        sock.close()
+def serving(app) -> contextlib.AbstractContextManager[str]:
+    return serve_app(app)

@@ -76,7 +76,9 @@ def test_slow_answer_is_503_and_keeps_its_slot_until_done(serve_data, embedder):
         assert c.post("/ask", json={"question": HOSTILE_QUESTION}).status_code == 429
         gate.set()
         _wait(lambda: limiter.active == 0)
-        assert c.post("/ask", json={"question": HOSTILE_QUESTION, "threshold": 0}).status_code == 200
+        # The slot is free again: admitted, not 429 (a loaded 2-core machine may still exceed 0.5 s: 503).
+        assert c.post("/ask", json={"question": HOSTILE_QUESTION, "threshold": 0}).status_code in (200, 503)
+        assert limiter.snapshot()["refused"] == 1  # only the request made while the slot was held
 
 
 def test_stream_timeout_is_an_error_event(serve_data, embedder):

@@ -181,6 +181,7 @@ def test_model_rephrasings_are_checked_and_deterministic(summ_system, generator,
 def test_two_worker_processes_write_the_same_report(summ_system, tmp_path):
     req = dict(by="year", force=True)
     one = run_summaries(summ_system, SummarizeRequest(**req, workers=1), tmp_path / "one")
+    assert one.workers == 1 and one.computed == 2
     two = run_summaries(summ_system, SummarizeRequest(**req, workers=2), tmp_path / "two")
     assert two.workers == 2 and two.computed == 2
     assert (tmp_path / "one" / "report.md").read_bytes() == (tmp_path / "two" / "report.md").read_bytes()

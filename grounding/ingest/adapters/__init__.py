@@ -42,6 +42,19 @@ def reader_for(fmt: str) -> Reader:
     return adapter_for(fmt).read
 
 
+def fields_seen(read: Reader, corpus: CorpusConfig, path: Path, peek: int = 1000) -> tuple[set[str], str]:
+    """Field names of the first `peek` records, for sources without a header (JSON records)."""
+    seen: set[str] = set()
+    n = 0
+    for rec in read(corpus, path):
+        if isinstance(rec, RawRecord):
+            seen.update(rec.fields)
+            n += 1
+            if n >= peek:
+                break
+    return seen, f"the first {n} records of {path}"
+
+
 def open_binary(path: Path) -> IO[bytes]:
     """Plain or gzip-compressed (by the .gz suffix)."""
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")

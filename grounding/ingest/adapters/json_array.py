@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grounding.config import CorpusConfig
-from grounding.ingest.adapters import Item, bad_bytes, open_binary
+from grounding.ingest.adapters import Item, fields_seen, bad_bytes, open_binary
 from grounding.ingest.records import RawRecord, RecordError
 
 _WS = " \t\r\n"
@@ -134,16 +134,8 @@ def read(corpus: CorpusConfig, path: Path) -> Iterator[Item]:
         yield from _stream_array(corpus, text, src)
 
 
-def fields(corpus: CorpusConfig, path: Path, peek: int = 1000) -> tuple[set[str], str]:
-    seen: set[str] = set()
-    n = 0
-    for rec in read(corpus, path):
-        if isinstance(rec, RawRecord):
-            seen.update(rec.fields)
-            n += 1
-            if n >= peek:
-                break
-    return seen, f"the first {n} records of {path}"
+def fields(corpus: CorpusConfig, path: Path) -> tuple[set[str], str]:
+    return fields_seen(read, corpus, path)
 
 
 def estimate(corpus: CorpusConfig, path: Path) -> int | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from grounding.config import CorpusConfig
-from grounding.ingest.adapters import Item, count_lines, open_binary
+from grounding.ingest.adapters import Item, fields_seen, count_lines, open_binary
 from grounding.ingest.records import RawRecord, RecordError
 
 
@@ -45,16 +45,8 @@ def read(corpus: CorpusConfig, path: Path) -> Iterator[Item]:
 read_jsonl = read
 
 
-def fields(corpus: CorpusConfig, path: Path, peek: int = 1000) -> tuple[set[str], str]:
-    seen: set[str] = set()
-    n = 0
-    for rec in read(corpus, path):
-        if isinstance(rec, RawRecord):
-            seen.update(rec.fields)
-            n += 1
-            if n >= peek:
-                break
-    return seen, f"the first {n} records of {path}"
+def fields(corpus: CorpusConfig, path: Path) -> tuple[set[str], str]:
+    return fields_seen(read, corpus, path)
 
 
 def estimate(corpus: CorpusConfig, path: Path) -> int | None:
