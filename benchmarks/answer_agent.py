@@ -123,13 +123,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(items)} answerable questions whose gold reports are indexed; {system.stats()}")
     recall = recall_table(system, items)
     print_table("Retrieval recall (distinct reports)", recall, ["recall@5", "recall@20", "ms_per_query"])
-    latency = latency_table(system, items[: args.latency_n])
-    print_table(f"ask latency in ms, {min(args.latency_n, len(items))} questions", latency, ["p50", "p95"])
-    backends = backend_table(system, items[: args.backend_n], args.backends.split(","))
-    print_table(f"generator backends, {min(args.backend_n, len(items))} prompts", backends, ["first_call_s", "p50_ms", "p95_ms", "tokens_per_s", "error"])
+    latency = latency_table(system, items[: args.latency_n]) if args.latency_n else {}
+    if latency:
+        print_table(f"ask latency in ms, {min(args.latency_n, len(items))} questions", latency, ["p50", "p95"])
+    backends = backend_table(system, items[: args.backend_n], args.backends.split(",")) if args.backend_n else {}
+    if backends:
+        print_table(f"generator backends, {min(args.backend_n, len(items))} prompts", backends,
+                    ["first_call_s", "p50_ms", "p95_ms", "tokens_per_s", "error"])
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "answer_agent.json").write_text(json.dumps({"recall": recall, "latency": latency, "backends": backends, "n": len(items)}, indent=2))
+    (out / f"answer_agent-{Path(args.questions).stem}.json").write_text(json.dumps({"recall": recall, "latency": latency, "backends": backends, "n": len(items)}, indent=2))
     return 0
 
 
