@@ -1090,22 +1090,17 @@ def oe_ingest_ids(rows: list[Oe]) -> dict[str, str]:
     order per sheet. This is the one step that needs the project installed (its XLSX adapter).
     """
     from grounding.config import load_config
-    from grounding.ingest.adapters import adapter_for
-    from grounding.ingest.pipeline import corpus_path
-    from grounding.ingest.records import RawRecord, RecordError, number_occurrence, to_draft
+    from grounding.ingest.pipeline import corpus_path, read_drafts
+    from grounding.ingest.records import RecordError, ReportDraft
 
     cfg = load_config(ROOT / "config.toml")
     corpus = next(c for c in cfg.corpus if c.name == "oe417")
     per_sheet: dict[str, list] = defaultdict(list)
-    occurrences: Counter = Counter()
-    for rec in adapter_for(corpus.format).read(corpus, corpus_path(cfg, corpus)):
-        if not isinstance(rec, RawRecord):
-            continue
-        d = to_draft(corpus, rec, cfg.chunking.max_report_chars)
+    for d in read_drafts(corpus, corpus_path(cfg, corpus), cfg.chunking.max_report_chars):
         if isinstance(d, RecordError):
             raise SystemExit(f"OE-417 workbook row rejected by the ingest code: {d}")
-        number_occurrence(d, occurrences)
-        per_sheet[str(rec.fields["source_sheet"])].append(d)
+        if isinstance(d, ReportDraft):
+            per_sheet[str(d.meta["source_sheet"])].append(d)
     out: dict[str, str] = {}
     csv_sheet: dict[str, list[Oe]] = defaultdict(list)
     for o in rows:

@@ -54,15 +54,16 @@ def calibrate(
     st = state(ctx)
     system = st.system
     system.__dict__["calibrator"] = None  # collect raw signals, not a previous calibrator's output
+    n_samples = samples if samples is not None else st.cfg.confidence.self_consistency_samples
     items = _load(questions, split)
     with _progress("calibrate", len(items)) as p:
-        results = run_pipeline(system, items, threshold=0.0, samples=samples, progress=lambda i: p.update(p.task_ids[0], completed=i))
+        results = run_pipeline(system, items, threshold=0.0, samples=n_samples, progress=lambda i: p.update(p.task_ids[0], completed=i))
     rows = [r.signals for r in results if r.signals]
     y = np.array([int(r.outcome.correct) for r in results if r.signals])
     if len(set(y.tolist())) < 2:
         fail(f"calibration needs both correct and incorrect answers; got {int(y.sum())} correct of {len(y)}")
     m = method or st.cfg.confidence.calibration_method
-    cal = Calibrator(method=m, samples=samples if samples is not None else st.cfg.confidence.self_consistency_samples).fit(rows, y)
+    cal = Calibrator(method=m, samples=n_samples).fit(rows, y)
     cal.train_metrics = {"n": int(len(y)), "positives": int(y.sum()), "questions": str(questions), "split": split}
     # Out-of-fold predictions estimate how well the calibrator generalizes (needs >= 2 of each class).
     n_splits = min(5, int(min(y.sum(), len(y) - y.sum())))

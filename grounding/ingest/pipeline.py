@@ -109,6 +109,20 @@ def check_corpora(cfg: Config, corpora: list[CorpusConfig]) -> None:
                 raise ConfigError(f"corpus.{c.name}.{key}: field {name!r} is not in {where}{hint}")
 
 
+def read_drafts(corpus: CorpusConfig, path: Path, max_chars: int) -> Iterator[ReportDraft | RecordError | Skipped]:
+    """A source's records as drafts with their final ids (occurrence suffixes included), in source order.
+
+    The one place ids are made: ingest uses it, and so does anything that must name reports by the ids
+    ingest gives them (the eval set's gold ids).
+    """
+    occurrences: Counter[str] = Counter()
+    for rec in adapter_for(corpus.format).read(corpus, path):
+        item = to_draft(corpus, rec, max_chars) if isinstance(rec, RawRecord) else rec
+        if isinstance(item, ReportDraft):
+            number_occurrence(item, occurrences)
+        yield item
+
+
 def count_records(cfg: Config, corpora: Iterable[CorpusConfig]) -> int:
     """A quick estimate of the records to read, for the progress bar's ETA (0 = unknown)."""
     total = 0
@@ -247,17 +261,14 @@ class Ingestor:
             path = corpus_path(self.cfg, c)
             last = self._prescan_last(c, path) if c.duplicates == "last" and c.id else {}
             held: dict[str, list[tuple[str, str]]] = defaultdict(list)  # superseded occurrences
-            occurrences: Counter[str] = Counter()
-            for rec in adapter_for(c.format).read(c, path):
-                if isinstance(rec, Skipped):
+            for item in read_drafts(c, path, self.cfg.chunking.max_report_chars):
+                if isinstance(item, Skipped):
                     summary.skipped += 1
                     continue
                 summary.read += 1
-                item = rec if isinstance(rec, RecordError) else to_draft(c, rec, self.cfg.chunking.max_report_chars)
                 if isinstance(item, RecordError):
                     self._reject(c.name, item)
                     continue
-                number_occurrence(item, occurrences)
                 item.text_hash = text_hash(item.text, salt)
                 item.content_hash = content_hash(item, salt)
                 if item.source_id in last and last[item.source_id] != item.location:

@@ -8,9 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 from grounding.config import load_config
-from grounding.ingest.adapters import adapter_for
-from grounding.ingest.pipeline import corpus_path
-from grounding.ingest.records import RawRecord, number_occurrence, to_draft
+from grounding.ingest.pipeline import corpus_path, read_drafts
+from grounding.ingest.records import ReportDraft
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -37,13 +36,8 @@ def test_every_gold_report_is_an_id_the_ingest_gives() -> None:
         nrc_ids = {f"nrc:{json.loads(ln)[nrc.id]}" for ln in fh if ln.strip()}
 
     oe = next(c for c in cfg.corpus if c.name == "oe417")
-    occurrences: Counter[str] = Counter()
-    oe_ids: set[str] = set()
-    for rec in adapter_for(oe.format).read(oe, corpus_path(cfg, oe)):
-        if isinstance(rec, RawRecord):
-            d = to_draft(oe, rec, cfg.chunking.max_report_chars)
-            number_occurrence(d, occurrences)
-            oe_ids.add(d.id)
+    drafts = read_drafts(oe, corpus_path(cfg, oe), cfg.chunking.max_report_chars)
+    oe_ids = {d.id for d in drafts if isinstance(d, ReportDraft)}
 
     missing = [(q["id"], r) for q in _questions() for r in q["gold_reports"] if r not in nrc_ids | oe_ids]
     assert not missing

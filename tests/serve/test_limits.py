@@ -76,8 +76,10 @@ def test_slow_answer_is_503_and_keeps_its_slot_until_done(serve_data, embedder):
         assert c.post("/ask", json={"question": HOSTILE_QUESTION}).status_code == 429
         gate.set()
         _wait(lambda: limiter.active == 0)
-        # The slot is free again: admitted, not 429 (a loaded 2-core machine may still exceed 0.5 s: 503).
-        assert c.post("/ask", json={"question": HOSTILE_QUESTION, "threshold": 0}).status_code in (200, 503)
+        # The slot is free again. A full answer on a loaded 2-core machine can exceed the 0.5 s that made the
+        # first request time out, so the last one gets room: it must be admitted and answered.
+        app.state.serve_cfg.request_timeout_s = 60
+        assert c.post("/ask", json={"question": HOSTILE_QUESTION, "threshold": 0}).status_code == 200
         assert limiter.snapshot()["refused"] == 1  # only the request made while the slot was held
 
 

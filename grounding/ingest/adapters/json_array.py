@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grounding.config import CorpusConfig
-from grounding.ingest.adapters import Item, fields_seen, bad_bytes, open_binary
+from grounding.ingest.adapters import Item, bad_bytes, fields_seen, open_binary
 from grounding.ingest.records import RawRecord, RecordError
 
 _WS = " \t\r\n"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from grounding.config import CorpusConfig
-from grounding.ingest.adapters import Item, fields_seen, count_lines, open_binary
+from grounding.ingest.adapters import Item, count_lines, fields_seen, open_binary
 from grounding.ingest.records import RawRecord, RecordError
 
 
