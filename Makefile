@@ -21,8 +21,9 @@ demo: setup
 	$(BIN)/grounding ask "$(QUESTION)"
 
 # Debian's chromium for the browser test (tests/serve/test_browser.py); Playwright drives it, never downloads one.
+# fonts-noto-cjk: Korean questions and answers render as text, not boxes, in the pages and their screenshots.
 browser:
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 test: setup browser
 	$(BIN)/python -m pytest -q -rs

@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass, field
 
 from grounding.answer import Answer, Passage, PathEvidence, Sentence
-from grounding.compose import best_quote
+from grounding.compose import best_quote, kind_cue, novelty, states_cause_unknown
 from grounding.config import Config, SamplingConfig
 from grounding.embed.base import Embedder
+from grounding.field_answers import FieldAnswer, asked_fields, evidence_line, read_field
 from grounding.generate.base import Generation, Generator
 from grounding.ontology.graph import OntologyGraph
 from grounding.ontology.linker import Linker
@@ -23,6 +24,7 @@ from grounding.ontology.paths import kg_paths
 from grounding.prompts import NOT_IN_EVIDENCE, answer_messages
 from grounding.retrieve.evidence import SelectedPassage, select_evidence
 from grounding.retrieve.hybrid import HybridRetriever
+from grounding.retrieve.metadata import report_units
 from grounding.retrieve.query import QueryFilters
 from grounding.store.sql import SqlStore
 from grounding.text import split_sentences
@@ -150,6 +152,55 @@ class AnswerAgent:
             for i, p in enumerate(paths, start=1)
         ]
 
+    # --- field answers ------------------------------------------------------------------
+    @staticmethod
+    def _unit_conflict(filters: QueryFilters | None, meta: dict) -> bool:
+        """The question names reactor units and the report covers others: it is about a different unit."""
+        named = set(filters.units) if filters is not None else set()
+        units = report_units(meta)
+        return bool(named and units and not (named & units))
+
+    def _field(self, question: str, passages: list[Passage], filters: QueryFilters | None) -> tuple[FieldAnswer, Passage] | None:
+        """A configured field of the report the question pins by place AND date, read from SQL.
+
+        Several pinned reports that disagree on the field are not a field answer: the
+        question is ambiguous, and the generator path (with its lower confidence) takes it.
+        """
+        specs = self.cfg.answer_field
+        if not specs or filters is None or not (filters.facilities and filters.dates):
+            return None
+        best = max((p.scores.get("meta", 0.0) for p in passages), default=0.0)
+        if best < PINNED_META:
+            return None
+        # Only the best-matching tier: a report from the day after is not a rival to the one from the day named.
+        pinned = [p for p in passages if p.scores.get("meta", 0.0) >= best - 1e-9]
+        reports = self.store.get_reports(dict.fromkeys(p.report_id for p in pinned))
+        top = reports.get(pinned[0].report_id)
+        if top is None:
+            return None
+        if self._unit_conflict(filters, top.meta or {}):
+            return None  # "Unit 4" of a plant whose report covers units 2 and 3: not this report's field
+        wanted = asked_fields(question, specs, top.corpus)
+        if not wanted:
+            return None
+        spec = wanted[0]
+        answers = {
+            rid: read_field(spec, {"title": r.title, "date": r.date, "facility": r.facility}, r.meta or {}, question)
+            for rid, r in reports.items()
+            if r.corpus == top.corpus
+        }
+        if len({a.value for a in answers.values()}) > 1:
+            return None
+        answer = answers[top.id]
+        p0 = pinned[0]
+        text = evidence_line(p0.report_id, p0.facility, p0.date, spec.label, answer.value or "not recorded")
+        passage = Passage(
+            key=f"P{len(passages) + 1}", report_id=p0.report_id, chunk_id=-1, text=text, score=1.0,
+            source_id=p0.source_id, title=p0.title, date=p0.date, facility=p0.facility,
+            scores={"meta": p0.scores.get("meta", 0.0), "field": 1.0, "pinned_reports": float(len(answers))},
+        )
+        return answer, passage
+
     # --- generation ---------------------------------------------------------------------
     def _generate(self, question: str, shown: list[tuple[str, str]], sampling: SamplingConfig, n_samples: int) -> _Draft:
         """One greedy answer, or N samples in ONE batched call whose medoid is the answer."""
@@ -248,12 +299,25 @@ class AnswerAgent:
         timings["kg"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        shown = [(p.key, p.text) for p in passages]
-        draft = self._generate(q, shown, sampling, n_samples)
+        field_hit = self._field(q, passages, filters)
+        if field_hit is not None:
+            # The record answers: no model call. The sentence is the cited field line itself.
+            passages.append(field_hit[1])
+            draft = _Draft("", [], 0, {"gen_mean_logprob": 0.0, "gen_mean_entropy": 0.0, "sc_agreement": 1.0})
+            shown = [(p.key, p.text) for p in passages]
+        else:
+            shown = [(p.key, p.text) for p in passages]
+            draft = self._generate(q, shown, sampling, n_samples)
         timings["generate"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        kept, dropped = self._check(q, draft, shown, q_concepts)
+        if field_hit is not None:
+            fa, fp = field_hit
+            kept = [Sentence(fp.text, [fp.key], "supported", f"read from field '{fa.spec.field}' of report {fp.report_id}", 1.0)]
+            kept = kept if not fa.missing else []
+            dropped = []
+        else:
+            kept, dropped = self._check(q, draft, shown, q_concepts)
         n_candidates = len(kept) + len(dropped)
         extractive = False
         if not kept and passages:
@@ -270,6 +334,14 @@ class AnswerAgent:
         signals = self._signals(passages, n_candidates, kept, bool(filters and not filters.empty))
         signals.update(draft.signals)
         signals["extractive"] = float(extractive)
+        signals["field_answer"] = float(field_hit is not None and not field_hit[0].missing)
+        said = " ".join(s.text for s in kept)
+        signals["kind_cue"] = 1.0 if signals["field_answer"] else kind_cue(q, said)
+        top_meta = (self.store.get_reports([passages[0].report_id]).get(passages[0].report_id) if passages else None)
+        signals["unit_conflict"] = float(self._unit_conflict(filters, (top_meta.meta or {}) if top_meta else {}))
+        pinned_texts = [p.text for p in passages if p.report_id == passages[0].report_id]
+        signals["cause_unknown"] = float(states_cause_unknown(q, pinned_texts))
+        signals["novelty"] = 1.0 if signals["field_answer"] else novelty(q, said)
         if self.onto is not None and self.linker is not None and q_concepts:
             answer_concepts = [c for s in kept for c in self.linker.concepts(s.text, fuzzy=False)]
             signals["concept_alignment"] = 0.0 if misaligned(self.onto, q_concepts, answer_concepts) else 1.0
@@ -285,6 +357,8 @@ class AnswerAgent:
             reason = "no evidence was found"
         elif contradicted:
             reason = f"a generated claim contradicts the ontology ({contradicted[0].reason})"
+        elif field_hit is not None and field_hit[0].missing:
+            reason = f"report {field_hit[1].report_id} does not record {field_hit[0].spec.label.lower()}"
         elif confidence <= threshold:
             reason = f"confidence {confidence:.2f} is not above the threshold {threshold:.2f}"
         abstained = bool(reason)

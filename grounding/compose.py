@@ -39,6 +39,42 @@ def question_kind(question: str) -> str:
     return "what"
 
 
+def kind_cue(question: str, answer: str) -> float:
+    """1 when the answer carries the marker of the fact asked for (a cause's "due to", a number), 0 when not.
+
+    A confidence signal: an answer to "what caused" that names no cause is usually a restatement.
+    Open questions ("what happened") have no marker and score 0.5.
+    """
+    kind = question_kind(question)
+    cue = next((c for n, _, c in _KINDS if n == kind), None)
+    if cue is None:
+        return 0.5
+    return 1.0 if cue.search(answer) else 0.0
+
+
+def novelty(question: str, answer: str) -> float:
+    """Share of the answer's content words that the question does not already contain."""
+    words = content_words(answer)
+    return len(words - content_words(question)) / len(words) if words else 0.0
+
+
+_UNKNOWN_CAUSE = re.compile(
+    r"\b(?:cause|reason)s?\b[^.;]{0,80}?\b(?:is|are|was|were|remains?|currently|still)?\s*(?:unknown|under investigation|"
+    r"being (?:investigated|evaluated)|not (?:yet |currently )?(?:known|determined|understood)|undetermined|to be determined)\b"
+    r"|\bfor (?:an? )?unknown reasons?\b|\bunknown cause\b",
+    re.I,
+)
+
+
+def states_cause_unknown(question: str, texts: list[str]) -> bool:
+    """A cause question whose evidence says the cause is not yet known ("under investigation").
+
+    A confidence signal: an early notification often says so, and any cause the model then
+    offers is a guess from the surrounding sentences.
+    """
+    return question_kind(question) == "cause" and any(_UNKNOWN_CAUSE.search(t) for t in texts)
+
+
 @dataclass
 class Quote:
     key: str

@@ -214,6 +214,34 @@ class VerifyConfig(_Section):
     drop_unsupported: bool = True
 
 
+class AnswerFieldConfig(_Section):
+    """A question that asks for a structured field of the report it names is answered from that field.
+
+    docs/confidence.md ("Field answers"): the answer is read from SQL and cited; the model is not asked.
+    """
+
+    corpus: str  # the corpus whose reports hold the field
+    field: str  # a report column (title, date, facility) or a dotted path into its metadata ("reactor_units.current_rx_mode")
+    also: list[str] = Field(default_factory=list)  # fields tried in order when `field` is empty (older record layouts)
+    kind: Literal["text", "number", "date"] = "text"  # dates are written as ISO, numbers without separators
+    label: str  # how the answer names the field ("Customers affected")
+    ask: list[str] = Field(min_length=1)  # regular expressions: a question matching any asks for this field
+    values: dict[str, str] = Field(default_factory=dict)  # stored code -> words ("UNU" -> "Unusual Event")
+    empty: list[str] = Field(default_factory=lambda: ["", "N/A", "NA", "NONE", "UNKNOWN"])  # values that mean "not recorded"
+    unit_key: str = ""  # for a per-unit list: the item key holding the unit number, so "Unit 2" picks its item
+
+    @model_validator(mode="after")
+    def _check(self) -> "AnswerFieldConfig":
+        import re
+
+        for i, pattern in enumerate(self.ask):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"answer_field '{self.field}': ask[{i}] is not a valid regular expression: {exc}") from None
+        return self
+
+
 class ConfidenceConfig(_Section):
     threshold: float = 0.5
     self_consistency_samples: int = 0
@@ -294,6 +322,7 @@ class Config(_Section):
     confidence: ConfidenceConfig = Field(default_factory=ConfidenceConfig)
     serve: ServeConfig = Field(default_factory=ServeConfig)
     summarize: SummarizeConfig = Field(default_factory=SummarizeConfig)
+    answer_field: list[AnswerFieldConfig] = Field(default_factory=list)
 
     # Folder that relative paths are resolved against (the config file's folder).
     root: Path = Field(default_factory=Path.cwd, exclude=True)

@@ -73,3 +73,43 @@ def test_instructions_inside_a_report_change_nothing(tmp_path, embedder, generat
     assert "sabotage" not in ans.answer.lower()
     assert all("sabotage" not in p.text.lower() for p in ans.passages)  # never shown to the model
     _assert_traceable(ans)
+
+
+@pytest.fixture
+def field_agent(agent, monkeypatch):
+    from grounding.config import load_config
+    from tests.conftest import REPO
+
+    monkeypatch.setattr(agent.cfg, "answer_field", load_config(REPO / "config.toml").answer_field)
+    return agent
+
+
+@pytest.mark.slow
+def test_a_field_question_is_answered_from_the_record_without_the_model(field_agent, monkeypatch):
+    def no_model(*a, **k):
+        raise AssertionError("the generator must not be called for a field answer")
+
+    monkeypatch.setattr(field_agent.generator, "generate", no_model)
+    ans = field_agent.ask("What operating mode was Oconee Unit 3 in after the reactor trip on December 31, 1998?", AskOptions(threshold=0.0))
+    assert not ans.abstained and ans.signals["field_answer"] == 1.0
+    assert "Hot Shutdown" in ans.answer and ans.raw_generation == ""
+    (s,) = ans.sentences
+    cited = next(p for p in ans.passages if p.key == s.citations[0])
+    assert cited.report_id == "nrc:35209" and cited.chunk_id == -1 and "Hot Shutdown" in cited.text
+    _assert_traceable(ans)
+
+
+@pytest.mark.slow
+def test_a_field_the_pinned_report_leaves_empty_is_an_abstention(field_agent):
+    # nrc:35424 (Oconee unit 2, 1999-02-28) records no initial power.
+    ans = field_agent.ask("At what power level was Oconee Unit 2 operating before the reactor trip on February 28, 1999?", AskOptions(threshold=0.0))
+    assert ans.abstained and ans.signals["field_answer"] == 0.0
+    assert "does not record reactor power before the event" in ans.answer and "nrc:35424" in ans.answer
+
+
+@pytest.mark.slow
+def test_without_a_pinned_report_a_field_question_is_not_a_field_answer(field_agent):
+    for q in ("What operating mode was Oconee in after a reactor trip?",  # no date: nothing pinned
+              "What operating mode was Oconee Unit 5 in after the reactor trip on December 31, 1998?"):  # no unit 5
+        ans = field_agent.ask(q, AskOptions(threshold=0.0))
+        assert ans.signals["field_answer"] == 0.0 and all(p.chunk_id >= 0 for p in ans.passages), q

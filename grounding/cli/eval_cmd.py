@@ -78,6 +78,9 @@ def calibrate(
         cal.train_metrics.update(cv_folds=n_splits, cv_ece=float(ece(oof, y.astype(float))), cv_auroc=float(roc_auc_score(y, oof)))
     path = system.data_dir / st.cfg.confidence.calibrator_file
     cal.save(path)
+    # The labelled signals it was fitted on, beside it: a calibrator can be audited (and refitted) without re-running.
+    rows_path = path.with_suffix(".questions.jsonl")
+    rows_path.write_text("".join(json.dumps(r.row(), ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
     typer.echo(json.dumps({"calibrator": str(path), "method": m, **cal.train_metrics}, indent=2))
 
 

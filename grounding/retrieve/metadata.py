@@ -27,10 +27,13 @@ US_STATES = (
 
 _PUNCT = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
 _UNIT_FIELD = re.compile(r"\[(\d)\]")
+_LATIN_HANGUL = re.compile(r"([0-9a-z.])([\uac00-\ud7a3])")
 
 
 def norm_place(text: str) -> str:
     t = text.lower().replace("st.", "saint").replace("st ", "saint ")
+    # Korean particles attach to the name before them ("Duane Arnold는", "Indiana에서"): split there.
+    t = _LATIN_HANGUL.sub(r"\1 \2", t)
     return " " + _PUNCT.sub(" ", t).strip() + " "
 
 
@@ -51,7 +54,8 @@ class MetaMatch:
     reasons: list[str] = field(default_factory=list)
 
 
-def _units(meta: dict) -> set[int]:
+def report_units(meta: dict) -> set[int]:
+    """The reactor units a report names (its `unit` field and `reactor_units[].unit`); empty when none."""
     out = {int(u) for u in _UNIT_FIELD.findall(str(meta.get("unit") or ""))}
     for ru in meta.get("reactor_units") or []:
         if isinstance(ru, dict) and str(ru.get("unit", "")).isdigit():
@@ -104,7 +108,7 @@ class MetadataCatalog:
                 nd = meta.get("notification_date")
                 if isinstance(nd, str) and len(nd) == 10:
                     dates.add(nd)
-                rows.append(ReportMeta(rid, d, dates, _places(meta), _units(meta), str(meta.get("emergency_class") or "").upper()))
+                rows.append(ReportMeta(rid, d, dates, _places(meta), report_units(meta), str(meta.get("emergency_class") or "").upper()))
             last = batch[-1][0]
         self._rows = rows
         self._places = {p for r in rows for p in r.places}

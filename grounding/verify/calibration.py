@@ -30,6 +30,11 @@ FEATURES = [
     "gen_mean_entropy",
     "extractive",
     "has_filters",
+    "field_answer",
+    "kind_cue",
+    "novelty",
+    "unit_conflict",
+    "cause_unknown",
 ]
 
 

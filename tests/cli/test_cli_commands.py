@@ -1,6 +1,7 @@
 """The command line over a real ingested data dir: stats, report show, ask (single and batch), calibrate, eval."""
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -93,6 +94,8 @@ def test_calibrate_then_eval_writes_metrics_and_plots(cli, tmp_path):
     assert res.exit_code == 0, res.output
     info = json.loads(res.stdout)
     assert info["n"] == 4 and (d / "config.toml").exists()
+    fitted_on = [json.loads(x) for x in Path(info["calibrator"]).with_suffix(".questions.jsonl").read_text().splitlines()]
+    assert len(fitted_on) == 4 and all("signals" in r and "correct" in r for r in fitted_on)
     out = tmp_path / "eval"
     res = run("eval", "--questions", str(qfile), "--out", str(out), "--threshold", "0.5")
     assert res.exit_code == 0, res.output

@@ -18,3 +18,12 @@ def test_units_and_emergency_class():
     assert parse_units("Oconee 3호기") == [3]
     assert parse_emergency_class("Why was an Unusual Event declared at Fermi?") == "UNUSUAL EVENT"
     assert parse_emergency_class("Why did the pump trip?") == ""
+
+
+def test_place_names_followed_by_korean_particles_still_match():
+    from grounding.retrieve.metadata import norm_place
+
+    q = norm_place("2001년 8월 12일 원자로 정지 후 Duane Arnold는 어떤 운전 모드에 있었는가?")
+    assert " duane arnold " in q
+    assert " indiana " in norm_place("Indiana에서 시작된 severe weather")
+    assert " saint lucie " in norm_place("St. Lucie 2호기")
