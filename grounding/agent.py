@@ -24,8 +24,9 @@ from grounding.ontology.paths import kg_paths
 from grounding.prompts import NOT_IN_EVIDENCE, answer_messages
 from grounding.retrieve.evidence import SelectedPassage, select_evidence
 from grounding.retrieve.hybrid import HybridRetriever
-from grounding.retrieve.metadata import report_units
+from grounding.retrieve.metadata import unit_conflict
 from grounding.retrieve.query import QueryFilters
+from grounding.store.schema import Report
 from grounding.store.sql import SqlStore
 from grounding.text import split_sentences
 from grounding.verify.calibration import Calibrator, confidence_from
@@ -112,7 +113,8 @@ class AnswerAgent:
     # --- evidence -----------------------------------------------------------------------
     def _passages(
         self, question: str, top_k: int, q_concepts: list[str]
-    ) -> tuple[list[Passage], list[SelectedPassage], QueryFilters | None]:
+    ) -> tuple[list[Passage], list[SelectedPassage], QueryFilters | None, dict[str, Report]]:
+        """Passages [P1].., the selection behind them, the question's filters and the reports they come from."""
         hits, filters = self.retriever.search_with_filters(question, top_k, question_concepts=q_concepts)
         # When the question names the facility/place and date, the answer must come from
         # those reports: another plant's similar event is context the model would misuse.
@@ -139,7 +141,7 @@ class AnswerAgent:
                     scores={**p.hit.scores, "evidence": p.score},
                 )
             )
-        return out, selected, filters
+        return out, selected, filters, reports
 
     def _paths(self, q_concepts: list[str], passages: list[Passage]) -> list[PathEvidence]:
         if self.onto is None or not q_concepts or not passages:
@@ -153,14 +155,9 @@ class AnswerAgent:
         ]
 
     # --- field answers ------------------------------------------------------------------
-    @staticmethod
-    def _unit_conflict(filters: QueryFilters | None, meta: dict) -> bool:
-        """The question names reactor units and the report covers others: it is about a different unit."""
-        named = set(filters.units) if filters is not None else set()
-        units = report_units(meta)
-        return bool(named and units and not (named & units))
-
-    def _field(self, question: str, passages: list[Passage], filters: QueryFilters | None) -> tuple[FieldAnswer, Passage] | None:
+    def _field(
+        self, question: str, passages: list[Passage], filters: QueryFilters | None, reports: dict[str, Report]
+    ) -> tuple[FieldAnswer, Passage] | None:
         """A configured field of the report the question pins by place AND date, read from SQL.
 
         Several pinned reports that disagree on the field are not a field answer: the
@@ -174,19 +171,19 @@ class AnswerAgent:
             return None
         # Only the best-matching tier: a report from the day after is not a rival to the one from the day named.
         pinned = [p for p in passages if p.scores.get("meta", 0.0) >= best - 1e-9]
-        reports = self.store.get_reports(dict.fromkeys(p.report_id for p in pinned))
         top = reports.get(pinned[0].report_id)
         if top is None:
             return None
-        if self._unit_conflict(filters, top.meta or {}):
+        if unit_conflict(filters.units, top.meta or {}):
             return None  # "Unit 4" of a plant whose report covers units 2 and 3: not this report's field
         wanted = asked_fields(question, specs, top.corpus)
         if not wanted:
             return None
         spec = wanted[0]
+        tier = [reports[rid] for rid in dict.fromkeys(p.report_id for p in pinned) if rid in reports]
         answers = {
-            rid: read_field(spec, {"title": r.title, "date": r.date, "facility": r.facility}, r.meta or {}, question)
-            for rid, r in reports.items()
+            r.id: read_field(spec, {"title": r.title, "date": r.date, "facility": r.facility}, r.meta or {}, question)
+            for r in tier
             if r.corpus == top.corpus
         }
         if len({a.value for a in answers.values()}) > 1:
@@ -291,7 +288,7 @@ class AnswerAgent:
 
         t = time.perf_counter()
         q_concepts = self.linker.concepts(q) if self.linker else []
-        passages, selected, filters = self._passages(q, opts.top_k or self.cfg.retrieval.top_k, q_concepts)
+        passages, selected, filters, reports = self._passages(q, opts.top_k or self.cfg.retrieval.top_k, q_concepts)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
@@ -299,7 +296,7 @@ class AnswerAgent:
         timings["kg"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        field_hit = self._field(q, passages, filters)
+        field_hit = self._field(q, passages, filters, reports)
         if field_hit is not None:
             # The record answers: no model call. The sentence is the cited field line itself.
             passages.append(field_hit[1])
@@ -313,8 +310,8 @@ class AnswerAgent:
         t = time.perf_counter()
         if field_hit is not None:
             fa, fp = field_hit
-            kept = [Sentence(fp.text, [fp.key], "supported", f"read from field '{fa.spec.field}' of report {fp.report_id}", 1.0)]
-            kept = kept if not fa.missing else []
+            reason = f"read from field '{fa.spec.field}' of report {fp.report_id}"
+            kept = [] if fa.missing else [Sentence(fp.text, [fp.key], "supported", reason, 1.0)]
             dropped = []
         else:
             kept, dropped = self._check(q, draft, shown, q_concepts)
@@ -337,11 +334,11 @@ class AnswerAgent:
         signals["field_answer"] = float(field_hit is not None and not field_hit[0].missing)
         said = " ".join(s.text for s in kept)
         signals["kind_cue"] = 1.0 if signals["field_answer"] else kind_cue(q, said)
-        top_meta = (self.store.get_reports([passages[0].report_id]).get(passages[0].report_id) if passages else None)
-        signals["unit_conflict"] = float(self._unit_conflict(filters, (top_meta.meta or {}) if top_meta else {}))
-        pinned_texts = [p.text for p in passages if p.report_id == passages[0].report_id]
-        signals["cause_unknown"] = float(states_cause_unknown(q, pinned_texts))
         signals["novelty"] = 1.0 if signals["field_answer"] else novelty(q, said)
+        top = reports.get(passages[0].report_id) if passages else None
+        signals["unit_conflict"] = float(unit_conflict(filters.units if filters else [], (top.meta or {}) if top else {}))
+        top_texts = [p.text for p in passages if p.report_id == passages[0].report_id]
+        signals["cause_unknown"] = float(states_cause_unknown(q, top_texts))
         if self.onto is not None and self.linker is not None and q_concepts:
             answer_concepts = [c for s in kept for c in self.linker.concepts(s.text, fuzzy=False)]
             signals["concept_alignment"] = 0.0 if misaligned(self.onto, q_concepts, answer_concepts) else 1.0

@@ -39,14 +39,18 @@ def question_kind(question: str) -> str:
     return "what"
 
 
+def _cue(kind: str) -> re.Pattern[str] | None:
+    """The marker an answer to a question of `kind` carries ("due to" for a cause); None for open questions."""
+    return next((c for n, _, c in _KINDS if n == kind), None)
+
+
 def kind_cue(question: str, answer: str) -> float:
     """1 when the answer carries the marker of the fact asked for (a cause's "due to", a number), 0 when not.
 
     A confidence signal: an answer to "what caused" that names no cause is usually a restatement.
     Open questions ("what happened") have no marker and score 0.5.
     """
-    kind = question_kind(question)
-    cue = next((c for n, _, c in _KINDS if n == kind), None)
+    cue = _cue(question_kind(question))
     if cue is None:
         return 0.5
     return 1.0 if cue.search(answer) else 0.0
@@ -99,7 +103,7 @@ def _score(question_words: set[str], kind: str, cue: re.Pattern[str] | None, sen
 def best_quote(question: str, passages: list[tuple[str, list[str], list[float]]]) -> Quote | None:
     """passages: (key, sentences, relevance per sentence). Returns the best one or two adjacent-in-passage sentences."""
     kind = question_kind(question)
-    cue = next((c for n, _, c in _KINDS if n == kind), None)
+    cue = _cue(kind)
     qw = content_words(question)
     best: tuple[float, str, int, list[tuple[float, int, str]]] | None = None
     for key, sents, rels in passages:

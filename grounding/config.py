@@ -18,6 +18,17 @@ class ConfigError(ValueError):
     """A configuration problem, with the offending key in the message."""
 
 
+def _check_patterns(patterns: list[str], where: str) -> None:
+    """Every pattern compiles, or a ValueError names the key and index ("corpus 'nrc': strip[0]")."""
+    import re
+
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{where}[{i}] is not a valid regular expression: {exc}") from None
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
@@ -96,7 +107,6 @@ class CorpusConfig(_Section):
     @model_validator(mode="after")
     def _check(self) -> "CorpusConfig":
         import codecs
-        import re
 
         if self.format == "textdir":
             # A folder of plain-text files: each file is a record {id, path, name, text, modified}.
@@ -110,11 +120,7 @@ class CorpusConfig(_Section):
             raise ValueError(f"corpus '{self.name}': set 'id' (the field holding the record id) or 'id_fields'")
         if self.id and self.id_fields:
             raise ValueError(f"corpus '{self.name}': set 'id' or 'id_fields', not both")
-        for i, pattern in enumerate(self.strip):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"corpus '{self.name}': strip[{i}] is not a valid regular expression: {exc}") from None
+        _check_patterns(self.strip, f"corpus '{self.name}': strip")
         try:
             codecs.lookup(self.encoding)
         except LookupError:
@@ -232,13 +238,7 @@ class AnswerFieldConfig(_Section):
 
     @model_validator(mode="after")
     def _check(self) -> "AnswerFieldConfig":
-        import re
-
-        for i, pattern in enumerate(self.ask):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"answer_field '{self.field}': ask[{i}] is not a valid regular expression: {exc}") from None
+        _check_patterns(self.ask, f"answer_field '{self.field}': ask")
         return self
 
 

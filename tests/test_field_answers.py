@@ -98,11 +98,10 @@ def test_a_bad_pattern_is_a_config_error(tmp_path):
 
 
 def test_a_question_about_another_unit_conflicts_with_the_report():
-    from grounding.agent import AnswerAgent
-    from grounding.retrieve.query import QueryFilters
+    from grounding.retrieve.metadata import unit_conflict
 
     meta = {"unit": "[1] [] []", "reactor_units": [{"unit": 1}]}
-    assert AnswerAgent._unit_conflict(QueryFilters(units=[4]), meta)
-    assert not AnswerAgent._unit_conflict(QueryFilters(units=[1]), meta)
-    assert not AnswerAgent._unit_conflict(QueryFilters(units=[]), meta)  # no unit named
-    assert not AnswerAgent._unit_conflict(QueryFilters(units=[4]), {})  # report names no unit
+    assert unit_conflict([4], meta)
+    assert not unit_conflict([1], meta)
+    assert not unit_conflict([], meta)  # no unit named
+    assert not unit_conflict([4], {})  # report names no unit

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as _date
 
@@ -61,6 +62,12 @@ def report_units(meta: dict) -> set[int]:
         if isinstance(ru, dict) and str(ru.get("unit", "")).isdigit():
             out.add(int(ru["unit"]))
     return out
+
+
+def unit_conflict(named: Iterable[int], meta: dict) -> bool:
+    """The question names reactor units and the report covers others: it is about a different unit."""
+    asked, units = set(named), report_units(meta)
+    return bool(asked and units and not (asked & units))
 
 
 def _places(meta: dict) -> set[str]:

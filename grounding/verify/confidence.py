@@ -18,9 +18,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "margin": 4.0,  # final-score margin between the first and second report, in RRF votes
     "support_ratio": 1.5,  # share of generated sentences that passed the checks
     "kg_match": 0.5,
-    "field_answer": 2.0,
+    "field_answer": 2.0,  # the answer was read from a structured field of the pinned report, not generated
     "unit_conflict": -2.0,  # the question names a unit the top report does not cover
-    "cause_unknown": -2.0,  # a cause question whose evidence says the cause is not yet known  # the answer was read from a structured field of the pinned report, not generated
+    "cause_unknown": -2.0,  # a cause question whose evidence says the cause is not yet known
 }
 
 
