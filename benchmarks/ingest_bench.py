@@ -196,7 +196,7 @@ def run_stub(ns) -> dict:
 
     cfg = load_config(ns.config)
     g = Grounding(cfg)
-    g.__dict__["embedder"] = StubEmbedder()
+    g.use(embedder=StubEmbedder())
     c0, t0 = _self_usage()["cpu_s"], time.perf_counter()
     s = g.ingestor().run()
     first, first_cpu = time.perf_counter() - t0, _self_usage()["cpu_s"] - c0

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from grounding.answer import Answer, Passage, PathEvidence, Sentence
-from grounding.compose import best_quote, kind_cue, novelty, states_cause_unknown
+from grounding.compose import best_quote, cause_only_injected, kind_cue, novelty, states_cause_unknown
 from grounding.config import Config, SamplingConfig
 from grounding.embed.base import Embedder
 from grounding.field_answers import FieldAnswer, asked_fields, evidence_line, read_field
@@ -25,6 +25,7 @@ from grounding.prompts import NOT_IN_EVIDENCE, answer_messages
 from grounding.retrieve.evidence import SelectedPassage, select_evidence
 from grounding.retrieve.hybrid import HybridRetriever
 from grounding.retrieve.metadata import unit_conflict
+from grounding.retrieve.places import wrong_place
 from grounding.retrieve.query import QueryFilters
 from grounding.store.schema import Report
 from grounding.store.sql import SqlStore
@@ -126,7 +127,6 @@ class AnswerAgent:
         out = []
         for n, p in enumerate(selected, start=1):
             r = reports.get(p.hit.report_id)
-            meta = (r.meta or {}) if r else {}
             out.append(
                 Passage(
                     key=f"P{n}",
@@ -137,7 +137,7 @@ class AnswerAgent:
                     source_id=r.source_id if r else "",
                     title=r.title if r else "",
                     date=r.date if r else None,
-                    facility=str(meta.get("facility") or meta.get("area_affected") or ""),
+                    facility=(r.facility if r else "") or "",  # the corpus's `facility` field, whatever it is called
                     scores={**p.hit.scores, "evidence": p.score},
                 )
             )
@@ -150,7 +150,7 @@ class AnswerAgent:
         targets = list(dict.fromkeys(rc.concept for p in passages for rc in linked.get(p.report_id, [])))
         paths = kg_paths(self.onto, q_concepts, targets, self.cfg.ontology.max_hops, self.cfg.ontology.max_paths)
         return [
-            PathEvidence(f"K{i}", p.as_list(self.onto), p.render(self.onto), list(p.nodes))
+            PathEvidence(f"K{i}", p.as_list(self.onto), p.render(self.onto), list(p.nodes), list(p.entailed))
             for i, p in enumerate(paths, start=1)
         ]
 
@@ -270,6 +270,20 @@ class AnswerAgent:
             "has_filters": float(filters_given),
         }
 
+    def _wrong_place(self, q: str, filters: QueryFilters | None, kept: list[Sentence], passages: list[Passage], reports: dict[str, Report]) -> str:
+        """The place the question names that no cited report is from, or "" (retrieve/places.py)."""
+        keys = {c for s in kept for c in s.citations}
+        cited_ids = list(dict.fromkeys(p.report_id for p in passages if p.key in keys)) or [p.report_id for p in passages[:1]]
+        cited = []
+        for rid in cited_ids:
+            r = reports.get(rid)
+            if r is None:
+                continue
+            meta = r.meta or {}
+            cited.append([r.facility or str(meta.get("facility") or ""), str(meta.get("area_affected") or ""), r.title or "",
+                          *(str(v) for v in meta.values() if isinstance(v, str)), r.text or ""])
+        return wrong_place(q, filters.facilities if filters else [], cited)
+
     def default_samples(self) -> int:
         """Config's sample count, unless a calibrator was fitted with a count: its signals must match."""
         if self.calibrator is not None and self.calibrator.samples:
@@ -285,6 +299,14 @@ class AnswerAgent:
         threshold = self.cfg.confidence.threshold if opts.threshold is None else opts.threshold
         sampling = opts.sampling or self.cfg.generator.sampling
         n_samples = opts.samples if opts.samples is not None else self.default_samples()
+        if self.cfg.aggregate.enabled:
+            # Questions across the archive (counts, rankings, trends, "what usually causes X") are answered
+            # from SQL by grounding/aggregate; None = a single-event question, answered below.
+            from grounding.aggregate.engine import answer_across
+
+            routed = answer_across(self, q, threshold)
+            if routed is not None:
+                return routed
 
         t = time.perf_counter()
         q_concepts = self.linker.concepts(q) if self.linker else []
@@ -347,6 +369,12 @@ class AnswerAgent:
         contradicted = [s for s in dropped if s.status == "contradicted"]
         signals["kg_contradictions"] = float(len(contradicted))
         confidence = confidence_from(signals, self.calibrator)
+        # Hard checks after the confidence (not calibrator inputs): a cause stated only by sentences
+        # marked as addressed to an assistant, and an answer citing a report from another place.
+        top_marked = [m for sp in selected if sp.hit.report_id == (passages[0].report_id if passages else "") for m in sp.marked]
+        signals["injected_cause"] = float(cause_only_injected(q, top_texts, top_marked))
+        place = self._wrong_place(q, filters, kept, passages, reports) if field_hit is None else ""
+        signals["wrong_place"] = float(bool(place))
         timings["verify"] = (time.perf_counter() - t) * 1000
 
         reason = ""
@@ -356,6 +384,11 @@ class AnswerAgent:
             reason = f"a generated claim contradicts the ontology ({contradicted[0].reason})"
         elif field_hit is not None and field_hit[0].missing:
             reason = f"report {field_hit[1].report_id} does not record {field_hit[0].spec.label.lower()}"
+        elif place:
+            reason = f"the question names {place}, but the cited report {passages[0].report_id} is from {passages[0].facility or 'another place'}"
+        elif signals["injected_cause"]:
+            reason = (f"report {passages[0].report_id} states a cause only in sentences addressed to a reader or an assistant, "
+                      "which are not evidence")
         elif confidence <= threshold:
             reason = f"confidence {confidence:.2f} is not above the threshold {threshold:.2f}"
         abstained = bool(reason)

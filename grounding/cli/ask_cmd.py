@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
     app.command("ask")(ask)
 
 
-def _print_answer(ans) -> None:
+def _print_answer(ans, how: str = "") -> None:
     typer.echo(ans.answer)
     typer.echo("")
     cited = {c for s in ans.sentences for c in s.citations}
@@ -29,8 +29,30 @@ def _print_answer(ans) -> None:
         typer.echo(f"     {p.text[:600]}")
     for k in ans.paths:
         typer.echo(f"[{k.key}] {k.text}")
+    agg = getattr(ans, "aggregate", None)
+    if agg:
+        from grounding.aggregate.render import text_lines
+
+        for line in text_lines(agg):
+            typer.echo(line)
     typer.echo("")
-    typer.echo(f"confidence {ans.confidence:.2f}" + ("  (abstained)" if ans.abstained else ""))
+    typer.echo(f"confidence {ans.confidence:.2f}" + ("  (abstained)" if ans.abstained else "") + (f"  [{how}]" if how else ""))
+
+
+def _how(system, threshold: float) -> str:
+    """Which threshold and calibrator decided, so a reader knows what the confidence means."""
+    cal = system.calibrator
+    if cal is None:
+        where = "uncalibrated default score"
+    else:
+        from grounding.verify.calibration import packaged_calibrator
+
+        path = system.calibrator_path
+        where = "calibrator: packaged" if path == packaged_calibrator() else f"calibrator: {path}"
+        n = cal.train_metrics.get("n")
+        if n:
+            where += f", fitted on {n} labelled questions"
+    return f"threshold {threshold:.2f}; {where}"
 
 
 def ask(
@@ -51,6 +73,7 @@ def ask(
     seed: Optional[int] = typer.Option(None, "--seed"),
     num_samples: Optional[int] = typer.Option(None, "--num-samples", help="Samples drawn (self-consistency)."),
     best_of: Optional[int] = typer.Option(None, "--best-of"),
+    chart_dir: Optional[Path] = typer.Option(None, "--chart-dir", help="Trend answers: write the chart (PNG) here (default: <data dir>/charts)."),
 ) -> None:
     """Answer from the indexed evidence, citing it, or say there is not enough evidence."""
     from grounding.agent import AskOptions, QuestionError
@@ -75,10 +98,15 @@ def ask(
             ans = agent.ask(question or "", opts)
         except QuestionError as exc:
             fail(str(exc), code=2)
+        charts = chart_dir or (cfg.data_dir / "charts")
+        if getattr(ans, "aggregate", None) and ans.aggregate.get("kind") == "trend":
+            from grounding.aggregate.chart import write_chart
+
+            write_chart({"question": ans.question, "abstained": ans.abstained, "aggregate": ans.aggregate}, charts)
         if as_json:
             typer.echo(json.dumps(ans.to_json(), ensure_ascii=False, indent=2))
         else:
-            _print_answer(ans)
+            _print_answer(ans, _how(st.system, cfg.confidence.threshold if threshold is None else threshold))
         return
     sink = open(out, "w", encoding="utf-8") if out else None
     try:
@@ -92,6 +120,10 @@ def ask(
                 fail(f"{questions}: line {lineno}: expected an object with 'id' and 'question' ({exc})", code=2)
             try:
                 row = {"id": qid, **agent.ask(q, opts).to_json()}
+                if row.get("aggregate", {}).get("kind") == "trend":
+                    from grounding.aggregate.chart import write_chart
+
+                    write_chart(row, chart_dir or (out.parent if out else cfg.data_dir) / "charts", str(qid))
             except QuestionError as exc:
                 row = {"id": qid, "question": q, "error": str(exc)}
             text = json.dumps(row, ensure_ascii=False)

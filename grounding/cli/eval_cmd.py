@@ -9,9 +9,9 @@ from typing import Optional
 import numpy as np
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from grounding.cli.context import fail, state
+from grounding.cli.progress import progress
 
 console = Console(stderr=True)
 
@@ -21,10 +21,8 @@ def register(app: typer.Typer) -> None:
     app.command("eval")(evaluate)
 
 
-def _progress(label: str, total: int) -> Progress:
-    p = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=console)
-    p.add_task(label, total=total)
-    return p
+def _progress(label: str, total: int):
+    return progress(label, total, console, unit="questions")
 
 
 def _load(path: Path, split: Optional[str]) -> list[dict]:
@@ -53,17 +51,17 @@ def calibrate(
 
     st = state(ctx)
     system = st.system
-    system.__dict__["calibrator"] = None  # collect raw signals, not a previous calibrator's output
+    system.calibrator = None  # collect raw signals, not a previous calibrator's output
     n_samples = samples if samples is not None else st.cfg.confidence.self_consistency_samples
     items = _load(questions, split)
     with _progress("calibrate", len(items)) as p:
-        results = run_pipeline(system, items, threshold=0.0, samples=n_samples, progress=lambda i: p.update(p.task_ids[0], completed=i))
+        results = run_pipeline(system, items, threshold=0.0, samples=n_samples, progress=p)
     rows = [r.signals for r in results if r.signals]
     y = np.array([int(r.outcome.correct) for r in results if r.signals])
     if len(set(y.tolist())) < 2:
         fail(f"calibration needs both correct and incorrect answers; got {int(y.sum())} correct of {len(y)}")
     m = method or st.cfg.confidence.calibration_method
-    cal = Calibrator(method=m, samples=n_samples).fit(rows, y)
+    cal = Calibrator(method=m, samples=n_samples, fitted_with=system.fingerprint(n_samples)).fit(rows, y)
     cal.train_metrics = {"n": int(len(y)), "positives": int(y.sum()), "questions": str(questions), "split": split}
     # Out-of-fold predictions estimate how well the calibrator generalizes (needs >= 2 of each class).
     n_splits = min(5, int(min(y.sum(), len(y) - y.sum())))
@@ -76,12 +74,35 @@ def calibrate(
             c = Calibrator(method=m).fit([rows[i] for i in tr], y[tr])
             oof[te] = [c.predict(rows[i]) for i in te]
         cal.train_metrics.update(cv_folds=n_splits, cv_ece=float(ece(oof, y.astype(float))), cv_auroc=float(roc_auc_score(y, oof)))
+        cal.recommended_threshold, table = recommend_threshold(oof, y)
+        cal.train_metrics["thresholds"] = table
     path = system.data_dir / st.cfg.confidence.calibrator_file
     cal.save(path)
     # The labelled signals it was fitted on, beside it: a calibrator can be audited (and refitted) without re-running.
     rows_path = path.with_suffix(".questions.jsonl")
     rows_path.write_text("".join(json.dumps(r.row(), ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
-    typer.echo(json.dumps({"calibrator": str(path), "method": m, **cal.train_metrics}, indent=2))
+    typer.echo(json.dumps({"calibrator": str(path), "method": m, "recommended_threshold": cal.recommended_threshold,
+                           **cal.train_metrics}, indent=2))
+
+
+# Of the answers given, at most one in twenty wrong (docs/confidence.md says why, and what 0.9 gave).
+TARGET_PRECISION = 0.95
+
+
+def recommend_threshold(conf: np.ndarray, y: np.ndarray) -> tuple[float, list[dict]]:
+    """The lowest threshold whose out-of-fold answers are >= 95% correct, with the table it was read from.
+
+    Out-of-fold predictions, so the recommendation is not read off the data each model was fitted on.
+    """
+    table, best = [], None
+    for t in np.round(np.arange(0.30, 0.96, 0.05), 2):
+        answered = conf > t
+        n = int(answered.sum())
+        precision = float(y[answered].mean()) if n else 0.0
+        table.append({"threshold": float(t), "answered": n, "precision": round(precision, 4)})
+        if best is None and n and precision >= TARGET_PRECISION:
+            best = float(t)
+    return (best if best is not None else 0.95), table
 
 
 def evaluate(
@@ -102,11 +123,11 @@ def evaluate(
     t = st.cfg.confidence.threshold if threshold is None else threshold
     items = _load(questions, split)
     with _progress("pipeline", len(items)) as p:
-        results = run_pipeline(system, items, t, samples, progress=lambda i: p.update(p.task_ids[0], completed=i))
+        results = run_pipeline(system, items, t, samples, progress=p)
     base = None
     if baseline:
         with _progress("plain RAG", len(items)) as p:
-            base = run_baseline(system, items, progress=lambda i: p.update(p.task_ids[0], completed=i))
+            base = run_baseline(system, items, progress=p)
     cal_path = system.data_dir / st.cfg.confidence.calibrator_file
     meta = {
         "questions": str(questions),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from grounding.cli.context import fail, state
+from grounding.cli.progress import progress
 from grounding.config import ConfigError
 
 SUMMARY_COLUMNS = ("read", "ingested", "updated", "unchanged", "rejected", "pruned", "chunks", "embedded", "seconds")
@@ -29,6 +31,9 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     show_rejects: int = typer.Option(10, "--show-rejects", help="How many reject messages to print."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    only: Optional[Path] = typer.Option(
+        None, "--only", help="Ingest only the report ids listed in this file (one per line, '#' comments): a profile such as the demo's."
+    ),
 ) -> None:
     """Index the configured corpora (reports -> SQL, chunks -> FAISS) and link them to the ontology.
 
@@ -54,36 +59,33 @@ def ingest(
         check_corpora(cfg, chosen)  # before loading any model: a wrong config fails in a second
     except ConfigError as exc:
         fail(str(exc), code=2)
+    wanted = _read_ids(only) if only is not None else None
     console = Console(stderr=True)
     if not console.is_terminal:
         console = Console(stderr=True, width=max(console.width, 120))  # logs: keep the summary table on one line
+    st.system.reason_ontology = True  # ingest materializes the reasoner's entailments once (cached)
     try:
         ingestor = st.system.ingestor()
     except IndexModelMismatch as exc:
         fail(str(exc), code=2)
-    total = count_records(cfg, chosen) or None
-    columns = [
-        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("records"),
-        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-    ]
-    with Progress(*columns, console=console, disable=quiet, transient=False) as progress:
-        task = progress.add_task("ingest", total=total, rate="")
+    total = len(wanted) if wanted is not None else (count_records(cfg, chosen) or None)
+    with progress("ingest", total, console, unit="records", quiet=quiet) as update:
+        t0 = time.monotonic()
 
         def tick(s) -> None:
-            elapsed = progress.tasks[0].elapsed or 1e-9
-            done = s.read + s.skipped
-            if total and done > total:
-                progress.update(task, total=done)
-            progress.update(task, completed=done, rate=f"{s.read / elapsed:,.1f} rec/s  {s.embedded / elapsed:,.1f} chunks/s")
+            elapsed = max(time.monotonic() - t0, 1e-9)
+            done = s.read + (0 if wanted is not None else s.skipped)
+            update(done, total=done if total and done > total else None,
+                   detail=f"{s.embedded:,} chunks embedded ({s.embedded / elapsed:,.1f}/s), {s.rejected:,} rejected")
 
         try:
-            summary = ingestor.run(chosen, prune=prune, on_progress=tick)
+            summary = ingestor.run(chosen, prune=prune, on_progress=tick, only=wanted)
         except IndexBusy as exc:
             fail(str(exc), code=3)
         except ConfigError as exc:
             fail(str(exc), code=2)
-        if total:
-            progress.update(task, total=summary.read + summary.skipped, completed=summary.read + summary.skipped)
+        done = summary.read + (0 if wanted is not None else summary.skipped)
+        update(done, total=done)
     d = summary.as_dict()
     if as_json:
         typer.echo(json.dumps({**d, "rejects": summary.errors[:show_rejects], "warnings": summary.warnings}, indent=2))
@@ -92,15 +94,36 @@ def ingest(
         table.add_column(col, justify="right")
     table.add_row(*[f"{d[c]:,}" if isinstance(d[c], int) else str(d[c]) for c in SUMMARY_COLUMNS])
     console.print(table)
-    extra = {k: d[k] for k in ("skipped", "duplicates", "reused", "repaired") if d[k]}
+    extra = {k: d[k] for k in ("undated", "skipped", "duplicates", "reused", "repaired") if d[k]}
     if extra:
         console.print("  " + ", ".join(f"{k} {v:,}" for k, v in extra.items()), highlight=False)
     for line in summary.warnings:
-        console.print(f"[yellow]warning[/] {escape(line)}", highlight=False, markup=True)
+        console.print(f"[yellow]warning[/] {escape(line)}", highlight=False, markup=True, soft_wrap=True)
+    if summary.undated > 10:
+        console.print(f"... and {summary.undated - 10:,} more undated records (grounding report rejects)", highlight=False)
     for line in summary.errors[:show_rejects]:
-        console.print(f"[yellow]rejected[/] {escape(line)}", highlight=False, markup=True)
+        console.print(f"[yellow]rejected[/] {escape(line)}", highlight=False, markup=True, soft_wrap=True)
     if len(summary.errors) > show_rejects:
         console.print(f"... and {len(summary.errors) - show_rejects:,} more (grounding report rejects)", highlight=False)
+
+
+def _read_ids(path: Path) -> set[str]:
+    """Report ids ("nrc:35209"), one per line; blank lines and '#' comments ignored."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        fail(f"--only {path}: {exc.strerror or exc}", code=2)
+    ids = set()
+    for n, line in enumerate(lines, start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if ":" not in line:
+            fail(f"--only {path}, line {n}: {line!r} is not a report id (corpus:id, e.g. nrc:35209)", code=2)
+        ids.add(line)
+    if not ids:
+        fail(f"--only {path}: no report ids in the file", code=2)
+    return ids
 
 
 def stats(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:

@@ -9,7 +9,10 @@
   reject ID --by NAME             reject a candidate (remembered: never proposed again)
   audit [--json]                  embedding-ontology alignment: correlation and misaligned pairs
   link TEXT                       show the concepts the linker finds in a text
-  paths A B                       KG paths between two concepts (labels or IRIs)
+  paths A B                       KG paths between two concepts (labels or IRIs); "is A a B?" with its is-a path
+  parts X                         what is part of X (part-of edges, through a transitive part of)
+  reason [FILE...]                run the reasoner: entailed edges, unsatisfiable classes, consistency (cached)
+  test DIR                        competency questions (SPARQL ASK/SELECT, Manchester .omn); exit 1 on a failure
 
 Files default to the configured ontology (`[ontology] files`).
 """
@@ -56,6 +59,7 @@ def _load(ctx: typer.Context):
     from grounding.ontology.loader import OntologyError
 
     try:
+        state(ctx).system.reason_ontology = True  # `ontology` commands materialize entailments (once, cached)
         onto = state(ctx).system.ontology
     except OntologyError as exc:
         fail(str(exc))
@@ -155,6 +159,7 @@ def validate_cmd(
     strict: bool = typer.Option(False, "--strict", help="Warnings make the exit status 1 too."),
     no_shacl: bool = typer.Option(False, "--no-shacl", help="Syntax and label checks only (fast)."),
     limit: int = typer.Option(200, help="Issues printed at most (all in --json)."),
+    reasoner: str = typer.Option("", "--reasoner", help="hermit | owlrl | none for the consistency check (default: [ontology] reasoner)."),
 ) -> None:
     """Syntax errors (file:line), SHACL conventions (labelled classes, no subClassOf cycles, no dangling
     references), no label shared by two concepts. Exit status 1 when invalid."""
@@ -163,6 +168,7 @@ def validate_cmd(
     from grounding.ontology.loader import ImportResolver, OntologyError
 
     cfg = state(ctx).cfg
+    reasoner = _reasoner_name(ctx, reasoner)
     paths = _files(ctx, files)
     dirs = _import_dirs(ctx)
     background = None
@@ -175,6 +181,8 @@ def validate_cmd(
         except OntologyError as exc:
             typer.echo(f"note: import folders not used to resolve references: {exc}", err=True)
     rep = validate_files(paths, dirs, cfg.ontology.base_namespace, cfg.ontology.max_file_bytes, background, shacl=not no_shacl)
+    if reasoner != "none" and not rep.errors:
+        _consistency_issues(ctx, rep, paths, reasoner)
     bad = not rep.ok or (strict and rep.warnings)
     if as_json:
         _print_json(rep.as_dict())
@@ -191,6 +199,59 @@ def validate_cmd(
     raise typer.Exit(1 if bad else 0)
 
 
+def _reasoner_name(ctx: typer.Context, name: str) -> str:
+    from grounding.ontology.reasoner import REASONERS
+
+    name = (name or state(ctx).cfg.ontology.reasoner).lower()
+    if name not in REASONERS:
+        fail(f"--reasoner {name!r}: choose one of {', '.join(REASONERS)}", code=2)
+    return name
+
+
+def _load_reasoned(ctx: typer.Context, paths: list[Path], reasoner: str, follow_imports: bool = True, cache_only: bool = False):
+    """The files loaded with the reasoner's entailments, cached in the data dir like the configured ontology."""
+    from grounding.ontology.graph import OntologyGraph
+    from grounding.ontology.loader import OntologyError
+
+    cfg = state(ctx).cfg
+    oc = cfg.ontology
+    if cache_only and not oc.cache:
+        return None
+    try:
+        return OntologyGraph.load(
+            paths, import_dirs=_import_dirs(ctx) if follow_imports else None, max_file_bytes=oc.max_file_bytes,
+            cache_dir=cfg.data_dir / "ontology-cache" if oc.cache else None, max_triples=oc.max_triples,
+            missing_imports=oc.missing_imports, follow_imports=follow_imports, reasoner=reasoner,
+            reasoner_timeout_s=oc.reasoner_timeout_s, reasoner_memory_mb=oc.reasoner_memory_mb,
+            cache_only=cache_only)
+    except OntologyError as exc:
+        fail(str(exc))
+
+
+def _consistency_issues(ctx: typer.Context, rep, paths: list[Path], reasoner: str) -> None:
+    """Inconsistency and unsatisfiable classes (the reasoner's), added to a validation report."""
+    from grounding.ontology.curation import Issue, _Locator
+
+    onto = _load_reasoned(ctx, paths, reasoner)
+    info = onto.reasoning or {}
+    ran = info.get("reasoner", reasoner)
+    rep.checked.append(f"reasoner ({ran})")
+    if ran == "failed":
+        rep.issues.append(Issue("warning", "reasoner", f"consistency not checked: {info.get('message', '')}"))
+        return
+    if not info.get("consistent", True):
+        rep.issues.append(Issue("error", "consistency", info.get("message") or "the ontology is inconsistent"))
+    loc = _Locator(paths)
+    for iri in onto.unsatisfiable:
+        f, line = loc.find(iri)
+        rep.issues.append(Issue("error", "unsatisfiable", f"class {onto.label(iri)!r} <{iri}> is unsatisfiable (equivalent to "
+                                f"owl:Nothing, {ran}): no individual can be one; check its superclasses and disjointness axioms",
+                                f, line, iri))
+    if ran == "owlrl":
+        rep.issues.append(Issue("info", "reasoner", "OWL-RL does not find unsatisfiable classes through class "
+                                "definitions; use reasoner = hermit (needs Java) for a full check"))
+
+
 # --- diff ----------------------------------------------------------------------------------------
 @ontology_app.command("diff")
 def diff_cmd(
@@ -199,18 +260,15 @@ def diff_cmd(
     new: Path = typer.Argument(..., help="The new version (file)."),
     as_json: bool = typer.Option(False, "--json"),
     limit: int = typer.Option(50, help="Lines printed per section."),
+    reasoner: str = typer.Option("", "--reasoner", help="hermit | owlrl | none: entailments compared (default: [ontology] reasoner)."),
 ) -> None:
-    """Classes, properties, labels, definitions, parents and relations added, removed or changed."""
+    """Classes, properties, labels, definitions, parents and relations added, removed or changed, and the
+    entailments (reasoner) gained or lost."""
     from grounding.ontology.curation import diff_ontologies
-    from grounding.ontology.graph import OntologyGraph
-    from grounding.ontology.loader import OntologyError
 
-    cfg = state(ctx).cfg
-    try:
-        a = OntologyGraph.load([old], max_file_bytes=cfg.ontology.max_file_bytes, follow_imports=False)
-        b = OntologyGraph.load([new], max_file_bytes=cfg.ontology.max_file_bytes, follow_imports=False)
-    except OntologyError as exc:
-        fail(str(exc))
+    name = _reasoner_name(ctx, reasoner)
+    a = _load_reasoned(ctx, [old], name, follow_imports=False)
+    b = _load_reasoned(ctx, [new], name, follow_imports=False)
     d = diff_ontologies(a, b)
     if as_json:
         _print_json(d)
@@ -240,6 +298,17 @@ def diff_cmd(
         typer.echo(f"+ relation {item['text']}")
     for item in d["relations_removed"][:limit]:
         typer.echo(f"- relation {item['text']}")
+    if name != "none":
+        typer.echo(f"entailments ({(b.reasoning or {}).get('reasoner', name)}): +{len(d['entailments_gained'])} "
+                   f"-{len(d['entailments_lost'])}; unsatisfiable +{len(d['unsatisfiable_gained'])} -{len(d['unsatisfiable_lost'])}")
+    for item in d["entailments_gained"][:limit]:
+        typer.echo(f"+ entailed {item['text']}")
+    for item in d["entailments_lost"][:limit]:
+        typer.echo(f"- entailed {item['text']}")
+    for item in d["unsatisfiable_gained"][:limit]:
+        typer.echo(f"+ unsatisfiable {item['label']} <{item['iri']}>")
+    for item in d["unsatisfiable_lost"][:limit]:
+        typer.echo(f"- unsatisfiable {item['label']} <{item['iri']}>")
 
 
 # --- review queue ----------------------------------------------------------------------------------
@@ -371,6 +440,7 @@ def accept_cmd(
             concept=target_concept, parent=parent_iri, abbreviation=row.abbreviation if kind == "concept" else "",
             ko_label=ko or "", definition=definition or "", base_namespace=cfg.ontology.base_namespace,
             backup_dir=cfg.data_dir / cfg.ontology.backup_dir, report_count=row.reports, check_with=others, force=force,
+            max_backups=cfg.ontology.max_backups,
         )
     except AcceptError as exc:
         fail(str(exc))
@@ -473,18 +543,125 @@ def paths_cmd(
     max_hops: Optional[int] = typer.Option(None, help="Default: [ontology] max_hops."),
     k: int = typer.Option(5, "-k", help="Paths shown."),
     as_json: bool = typer.Option(False, "--json"),
+    is_a: bool = typer.Option(False, "--is-a", help="Only answer \"is A a B?\" (exit 0 yes, 1 no / not entailed)."),
 ) -> None:
-    """The k shortest typed KG paths between two concepts."""
+    """The k shortest typed KG paths between two concepts, and whether A is a B (asserted or entailed).
+    Entailed edges are marked "(entailed)"; --json gives per hop `entailed` and the justifying axioms."""
     from grounding.ontology.paths import kg_paths
+    from grounding.ontology.questions import is_a_answer
 
     onto = _load(ctx)
     cfg = state(ctx).cfg
     a, b = _resolve_concept(ctx, source), _resolve_concept(ctx, target)
+    ans = is_a_answer(onto, a, b)
+    if is_a:
+        if as_json:
+            _print_json(ans.as_dict(onto))
+        else:
+            typer.echo(ans.text(onto))
+            for axiom in (ans.path.because if ans.path else []):
+                for line in axiom:
+                    typer.echo(f"    because: {line}")
+        raise typer.Exit(0 if ans.holds else 1)
     paths = kg_paths(onto, [a], [b], max_hops or cfg.ontology.max_hops, k)
     if as_json:
-        _print_json([{"id": p.id, "text": p.render(onto), "hops": p.hops, "steps": p.as_list(onto), "triples": p.triples()} for p in paths])
+        _print_json({"is_a": ans.as_dict(onto), "paths": [p.as_dict(onto) for p in paths]})
         return
+    if ans.holds is not None:
+        typer.echo(f"is a: {ans.text(onto)}")
     for p in paths:
         typer.echo(f"[{p.id}] {p.render(onto)}")
     if not paths:
         typer.echo(f"no path within {max_hops or cfg.ontology.max_hops} hops")
+
+
+@ontology_app.command("parts")
+def parts_cmd(
+    ctx: typer.Context,
+    whole: str = typer.Argument(..., help="Concept (IRI, gr:Name or label)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """What is part of X: concepts with a part-of edge to X (or X has part), through a transitive part of."""
+    from grounding.ontology.questions import part_of_answer
+
+    onto = _load(ctx)
+    x = _resolve_concept(ctx, whole)
+    ans = part_of_answer(onto, x)
+    if as_json:
+        _print_json({"whole": x, "parts": [{"part": p.nodes[0], "label": onto.label(p.nodes[0]), **p.as_dict(onto)} for p in ans.paths]})
+        return
+    for p in ans.paths:
+        typer.echo(f"[{p.id}] {p.render(onto)}")
+    if not ans.paths:
+        typer.echo(f"nothing in the ontology is part of {onto.label(x)}")
+
+
+# --- reasoning and competency questions ------------------------------------------------------------
+@ontology_app.command("reason")
+def reason_cmd(
+    ctx: typer.Context,
+    files: Optional[list[Path]] = typer.Argument(None, help="Ontology files (default: the configured ones)."),
+    reasoner: str = typer.Option("", "--reasoner", help="hermit | owlrl | none (default: [ontology] reasoner)."),
+    show: int = typer.Option(20, help="Entailed edges printed."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Run the reasoner once and cache the entailed KG (as `ingest` does): timings, entailed edges,
+    unsatisfiable classes, consistency. A later load of the same files and reasoner is read from the cache."""
+    import time
+
+    name = _reasoner_name(ctx, reasoner)
+    t0 = time.perf_counter()
+    onto = _load_reasoned(ctx, _files(ctx, files), name)
+    wall = time.perf_counter() - t0
+    info = dict(onto.reasoning or {"reasoner": "none"})
+    edges = [(s, o, k, d) for s, o, k, d in onto.nx.edges(keys=True, data=True) if d.get("entailed")]
+    if as_json:
+        _print_json({**info, "from_cache": onto.from_cache, "load_seconds": round(wall, 3), "classes": sum(
+            c.kind == "class" for c in onto.concepts.values()), "triples": onto.triples, "unsatisfiable_classes": onto.unsatisfiable,
+            "entailed": [{"subject": s, "relation": k, "object": o, "text": f"{onto.label(s)} -{d['label']}-> {onto.label(o)}",
+                          "because": d.get("because", [])} for s, o, k, d in edges]})
+        return
+    typer.echo(f"{onto.triples} triples, {sum(c.kind == 'class' for c in onto.concepts.values())} classes; reasoner "
+               f"{info.get('reasoner')}: {info.get('seconds', 0):.2f} s reasoning, {wall:.2f} s load"
+               f"{' (from the cache)' if onto.from_cache else ''}; consistent: {info.get('consistent', True)}; "
+               f"{len(onto.unsatisfiable)} unsatisfiable; {len(edges)} entailed edge(s) added")
+    if info.get("message"):
+        typer.echo(f"note: {info['message']}")
+    for iri in onto.unsatisfiable[:show]:
+        typer.echo(f"unsatisfiable: {onto.label(iri)} <{iri}>")
+    for s, o, k, d in edges[:show]:
+        typer.echo(f"entailed: {onto.label(s)} -{d['label']}-> {onto.label(o)}")
+    if len(edges) > show:
+        typer.echo(f"... {len(edges) - show} more (--json)")
+
+
+@ontology_app.command("test")
+def test_cmd(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., help="Folder of competency questions (*.rq, *.sparql, *.omn; searched recursively)."),
+    ontology: Optional[list[Path]] = typer.Option(None, "--ontology", help="Ontology file(s) to test (default: the configured ones)."),
+    reasoner: str = typer.Option("", "--reasoner", help="hermit | owlrl | none (default: [ontology] reasoner)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Run competency questions: pass / fail / skipped (with the reason) per question; exit 1 on a failure."""
+    from grounding.ontology.competency import run_folder
+
+    if not folder.is_dir():
+        fail(f"{folder}: not a folder", code=2)
+    name = _reasoner_name(ctx, reasoner)
+    oc = state(ctx).cfg.ontology
+    files = _files(ctx, ontology)
+    # the reasoned view when cached; else the asserted one, which the questions' own reasoner run classifies
+    onto = _load_reasoned(ctx, files, name, cache_only=True) or _load_reasoned(ctx, files, "none")
+    rep = run_folder(folder, onto, name, oc.reasoner_timeout_s, oc.reasoner_memory_mb)
+    if as_json:
+        _print_json(rep.as_dict())
+        raise typer.Exit(0 if rep.ok else 1)
+    for r in rep.results:
+        mark = {"pass": "[green]PASS[/]", "fail": "[red]FAIL[/]", "skip": "[yellow]SKIP[/]"}[r.status]
+        q = f" -- {escape(r.question)}" if r.question else ""
+        detail = f"\n       {escape(r.detail)}" if r.detail and r.status != "pass" else ""
+        console.print(f"{mark} {escape(r.name)}{q}{detail}", highlight=False, soft_wrap=True)
+    console.print(f"{rep.count('pass')} passed, {rep.count('fail')} failed, {rep.count('skip')} skipped "
+                  f"(reasoner {rep.reasoner}, {rep.seconds:.1f} s)", highlight=False)
+    raise typer.Exit(0 if rep.ok else 1)

@@ -77,10 +77,11 @@ def rejects(
     limit: int = typer.Option(50, "--limit"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Records the last ingest could not use: file, line/row, id and reason."""
+    """Records the last ingest could not use (and warnings: stored, a date not understood): file, line/row, id, reason."""
     rows = state(ctx).system.store.rejects(corpus, limit)
     items = [
-        {"corpus": r.corpus, "source": r.source_path, "location": r.location, "record_id": r.record_id, "reason": r.reason, "run": r.run_id}
+        {"corpus": r.corpus, "source": r.source_path, "location": r.location, "record_id": r.record_id, "reason": r.reason, "run": r.run_id,
+         "severity": r.severity or "error"}
         for r in rows
     ]
     if as_json:
@@ -88,6 +89,7 @@ def rejects(
         return
     for r in items:
         rid = f" (id {r['record_id']})" if r["record_id"] else ""
-        typer.echo(f"[{r['corpus']}] {r['source']}: {r['location']}{rid}: {r['reason']}")
+        tag = "warning: " if r["severity"] == "warning" else ""
+        typer.echo(f"[{r['corpus']}] {r['source']}: {r['location']}{rid}: {tag}{r['reason']}")
     if not items:
         typer.echo("no rejected records")

@@ -9,10 +9,10 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from grounding.cli.context import fail, state
+from grounding.cli.progress import progress
 
 
 def register(app: typer.Typer) -> None:
@@ -49,15 +49,10 @@ def summarize(
     console = Console(stderr=True)
     if not console.is_terminal:
         console = Console(stderr=True, width=max(console.width, 120))
-    columns = [
-        TextColumn("summarize"), BarColumn(), MofNCompleteColumn(), TextColumn("groups"),
-        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[current]}"),
-    ]
-    with Progress(*columns, console=console, disable=quiet, transient=False) as progress:
-        task = progress.add_task("summarize", total=None, current="selecting reports")
+    with progress("summarize", None, console, unit="groups", quiet=quiet) as update:
 
         def tick(done: int, total: int, key: str) -> None:
-            progress.update(task, total=total, completed=done, current=escape(key[:40]))
+            update(done, total=total, detail=key[:40])
 
         try:
             result = run_summaries(system, req, out, progress=tick)

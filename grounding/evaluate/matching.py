@@ -59,3 +59,46 @@ def is_correct(answer: str, gold: str | None, answer_type: str | None = "text") 
         return True
     containment, f1 = token_scores(answer, gold)
     return containment >= MIN_CONTAINMENT or f1 >= MIN_F1
+
+
+# Aggregate answers (docs/aggregates.md) are scored on the structured result the pipeline computed
+# (`answer.aggregate["result"]`), exactly: a count must equal the gold count, a ranking must name a
+# top group among the gold's (ties) with the gold value, a series must equal it year by year, a share's
+# part and total must both equal the gold's, a comparison every compared group's value. A distribution's gold comes
+# from label matching independent of the project's linker (corpora/eval/build_aggregate.py): its top concept
+# must be among the gold's top three.
+AGGREGATE_TYPES = ("count", "rank", "series", "share", "compare", "distribution")
+
+
+def _same_number(a, b) -> bool:
+    try:
+        return abs(float(a) - float(b)) < 1e-6
+    except (TypeError, ValueError):
+        return False
+
+
+def _group_key(name) -> str:
+    return " ".join(str(name or "").casefold().split())
+
+
+def aggregate_correct(aggregate: dict | None, gold, answer_type: str) -> bool:
+    if not aggregate or gold is None or "result" not in aggregate:
+        return False
+    res = aggregate["result"]
+    if answer_type == "count":
+        return _same_number(res.get("value"), gold)
+    if answer_type == "rank":
+        tops = {_group_key(t) for t in gold.get("top", [])}
+        return _group_key(res.get("top")) in tops and _same_number(res.get("value"), gold.get("value"))
+    if answer_type == "series":
+        got = {str(k): v for k, v in (res.get("series") or {}).items()}
+        return set(got) == set(gold) and all(_same_number(got[k], v) for k, v in gold.items())
+    if answer_type == "share":
+        return _same_number(res.get("part"), gold.get("part")) and _same_number(res.get("total"), gold.get("total"))
+    if answer_type == "compare":
+        got = {_group_key(r.get("group")): r.get("value") for r in res.get("rows") or []}
+        return all(_same_number(got.get(_group_key(k)), v) for k, v in gold.items()) and len(got) == len(gold)
+    if answer_type == "distribution":
+        rows = res.get("rows") or []
+        return bool(rows) and rows[0].get("concept") in set(gold.get("top3", [])) and aggregate.get("category") == gold.get("category")
+    return False

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grounding.agent import AskOptions, QuestionError
-from grounding.evaluate.matching import is_correct
+from grounding.evaluate.matching import AGGREGATE_TYPES, aggregate_correct, is_correct
 from grounding.evaluate.metrics import Outcome
 from grounding.prompts import answer_messages
 
@@ -91,7 +91,10 @@ def run_pipeline(system, questions: list[dict], threshold: float, samples: int |
         draft_keys = set(_CITE.findall(ans.draft_answer))
         by_key = {p.key: p.report_id for p in ans.passages}
         cited = sorted({by_key[k] for k in (keys or draft_keys) if k in by_key})
-        correct = bool(item["answerable"]) and is_correct(ans.draft_answer, item["answer"], item.get("answer_type"))
+        if item.get("answer_type") in AGGREGATE_TYPES:
+            correct = bool(item["answerable"]) and aggregate_correct(getattr(ans, "aggregate", None), item["answer"], item["answer_type"])
+        else:
+            correct = bool(item["answerable"]) and is_correct(ans.draft_answer, item["answer"], item.get("answer_type"))
         o = Outcome(bool(item["answerable"]), not ans.abstained, correct, ans.confidence, cited if not ans.abstained else [], list(item["gold_reports"]))
         out.append(Result(item, o, ans.answer, ans.draft_answer, ans.signals, ans.timings_ms.get("generate", 0.0), ans.timings_ms.get("total", 0.0)))
         if progress:

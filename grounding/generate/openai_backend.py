@@ -63,7 +63,7 @@ class OpenAIGenerator:
         try:
             choices = sorted(data["choices"], key=lambda c: c.get("index", 0))
             prompt_tokens = int((data.get("usage") or {}).get("prompt_tokens", 0))
-            gens = [apply_stop(_parse_choice(c, prompt_tokens), sampling.stop) for c in choices]
+            gens = [apply_stop(parse_choice(c, prompt_tokens), sampling.stop) for c in choices]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise GenerationError(f"{self.url} returned a malformed response ({exc!r}): {str(data)[:300]}") from exc
         if not gens:
@@ -92,7 +92,7 @@ class OpenAIGenerator:
         return data
 
 
-def _parse_choice(choice: dict[str, Any], prompt_tokens: int) -> Generation:
+def parse_choice(choice: dict[str, Any], prompt_tokens: int) -> Generation:
     """One OpenAI choice -> Generation (tokens empty when the server sent no logprobs)."""
     text = (choice.get("message") or {}).get("content") or ""
     finish = "length" if choice.get("finish_reason") == "length" else "stop"

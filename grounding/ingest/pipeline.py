@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from grounding.config import Config, ConfigError, CorpusConfig
 from grounding.embed.base import Embedder
 from grounding.index.faiss_index import FaissIndex
-from grounding.ingest.adapters import adapter_for
+from grounding.ingest.adapters import SourceReadError, adapter_for
 from grounding.ingest.chunking import Chunker
 from grounding.ingest.records import (
     RawRecord,
@@ -50,8 +50,13 @@ from grounding.ingest.records import (
     text_hash,
     to_draft,
 )
+from grounding.retrieve.injection import chunk_flags
 from grounding.store.schema import Chunk, IngestRun, Reject, Report, ReportConcept, utcnow
 from grounding.store.sql import SqlStore
+
+class SourceUnreadable(ConfigError):
+    """A source file could not be read to its end (one line: the file, the last good record, the error)."""
+
 
 LinkFn = Callable[[str], list]  # text -> mentions with .concept, .start, .end, .score
 
@@ -63,6 +68,8 @@ class IngestSummary:
     updated: int = 0  # changed reports (text or metadata)
     unchanged: int = 0
     rejected: int = 0
+    excluded: int = 0  # records left out by `only` (a profile such as the demo's)
+    undated: int = 0  # stored, but their date field is set and does not parse (warnings in `report rejects`)
     skipped: int = 0  # layout rows (XLSX titles, month dividers, footnotes)
     duplicates: int = 0  # records repeating an earlier record exactly (same id, same content)
     pruned: int = 0
@@ -161,6 +168,12 @@ def _release_free_memory() -> None:
         _LIBC = False
 
 
+def _fresh(r: Reject) -> Reject:
+    """A new row with `r`'s values: a row whose transaction was rolled back cannot be added again."""
+    return Reject(run_id=r.run_id, corpus=r.corpus, source_path=r.source_path, location=r.location,
+                  record_id=r.record_id, reason=r.reason, severity=r.severity)
+
+
 class Ingestor:
     def __init__(
         self,
@@ -172,8 +185,12 @@ class Ingestor:
         link_fingerprint: str = "",
         batch_reports: int = 0,
         embed_group: int = 0,
+        derived: Sequence[Callable[[], None]] = (),
     ) -> None:
         self.cfg = cfg
+        # Indexes derived from the stored chunks (BM25): rebuilt at the end of every run, so no
+        # question ever waits for one.
+        self.derived = list(derived)
         self.store = store
         self.index = index
         self.embedder = embedder
@@ -188,7 +205,9 @@ class Ingestor:
         self._on_progress: Callable[[IngestSummary], None] | None = None
         self._summary = IngestSummary()
         self._rejects: list[Reject] = []
+        self._only: set[str] | None = None
         self._rejected_ids: set[str] = set()
+        self._read_errors: list[str] = []
         self._run_id: int | None = None
 
     # --- reconciliation -------------------------------------------------------------
@@ -265,10 +284,17 @@ class Ingestor:
                 if isinstance(item, Skipped):
                     summary.skipped += 1
                     continue
+                if self._only is not None and (isinstance(item, RecordError) or item.id not in self._only):
+                    summary.excluded += 1
+                    continue
                 summary.read += 1
                 if isinstance(item, RecordError):
                     self._reject(c.name, item)
+                    if isinstance(item, SourceReadError):
+                        self._read_errors.append(f"{item.source_path}: {item.reason}")
                     continue
+                if item.date is None and item.meta.get("date_raw") not in (None, ""):
+                    self._warn_date(c, item)
                 item.text_hash = text_hash(item.text, salt)
                 item.content_hash = content_hash(item, salt)
                 if item.source_id in last and last[item.source_id] != item.location:
@@ -302,6 +328,20 @@ class Ingestor:
                     self._reject(c.name, RecordError(
                         str(path), loc, f"duplicate id: superseded by the later record at {last[sid]}, which was rejected", sid,
                     ))
+
+    def _warn_date(self, c: CorpusConfig, item: ReportDraft) -> None:
+        """A set date that does not parse: the report is stored undated, and the record is named."""
+        self._summary.undated += 1
+        how = f"date_format {c.date_format!r}" if c.date_format else "ISO or a common format"
+        reason = f"date {item.meta['date_raw']!r} in field '{c.date}' does not parse ({how}); stored without a date"
+        if self._summary.undated <= 10:
+            self._summary.warnings.append(f"[{c.name}] {item.source_path}: {item.location} (id {item.source_id}): {reason}")
+        self._rejects.append(
+            Reject(
+                run_id=self._run_id, corpus=c.name, source_path=item.source_path, location=item.location,
+                record_id=item.source_id, reason=reason, severity="warning",
+            )
+        )
 
     def _reject(self, corpus: str, err: RecordError) -> None:
         self._summary.rejected += 1
@@ -366,10 +406,10 @@ class Ingestor:
         for c in self.chunker.split(d.text):
             if pool.get(c.text):  # an unchanged chunk text keeps its id and its vector
                 cid = pool[c.text].pop(0)
-                s.execute(update(Chunk).where(Chunk.id == cid).values(ord=c.ord, start_char=c.start_char, **denorm))
+                s.execute(update(Chunk).where(Chunk.id == cid).values(ord=c.ord, start_char=c.start_char, flags=chunk_flags(c.text), **denorm))
                 summary.reused += 1
             else:
-                rows.append(Chunk(report_id=d.id, ord=c.ord, text=c.text, start_char=c.start_char, **denorm))
+                rows.append(Chunk(report_id=d.id, ord=c.ord, text=c.text, start_char=c.start_char, flags=chunk_flags(c.text), **denorm))
         removed = [cid for ids in pool.values() for cid in ids]
         if removed:
             s.execute(delete(Chunk).where(Chunk.id.in_(removed)))
@@ -422,8 +462,7 @@ class Ingestor:
         for r in rows:
             try:
                 with self.store.session() as s:
-                    s.add(Reject(run_id=r.run_id, corpus=r.corpus, source_path=r.source_path, location=r.location,
-                                 record_id=r.record_id, reason=r.reason))
+                    s.add(_fresh(r))
             except (IntegrityError, DataError, StatementError):
                 pass  # a reject the database cannot store; it is still in the run's messages
 
@@ -448,7 +487,8 @@ class Ingestor:
                     continue
                 denorm = self._denorm(d)
                 reports.append(Report(id=d.id, **self._report_fields(d, denorm)))
-                rows = [Chunk(report_id=d.id, ord=c.ord, text=c.text, start_char=c.start_char, **denorm) for c in self.chunker.split(d.text)]
+                rows = [Chunk(report_id=d.id, ord=c.ord, text=c.text, start_char=c.start_char, flags=chunk_flags(c.text), **denorm)
+                        for c in self.chunker.split(d.text)]
                 children += rows
                 children += self._links(d.id, d.text)
                 new_rows += rows
@@ -459,8 +499,7 @@ class Ingestor:
                 s.flush()  # report rows before the chunks and links that reference them
             s.add_all(children)
             if rejects:
-                s.add_all([Reject(run_id=r.run_id, corpus=r.corpus, source_path=r.source_path, location=r.location,
-                                  record_id=r.record_id, reason=r.reason) for r in rejects])
+                s.add_all([_fresh(r) for r in rejects])
             s.flush()
         return new_rows, removed
 
@@ -518,14 +557,23 @@ class Ingestor:
         corpora: list[CorpusConfig] | None = None,
         prune: bool = False,
         on_progress: Callable[[IngestSummary], None] | None = None,
+        only: set[str] | None = None,
     ) -> IngestSummary:
+        """Ingest `corpora` (default: all enabled); `only` = just the reports with these ids (a profile).
+
+        A profile is a subset of the same ids, so a later full run adds the rest and redoes none of it.
+        """
         corpora = [c for c in (corpora if corpora is not None else self.cfg.corpus) if c.enabled]
         check_corpora(self.cfg, corpora)  # a wrong config fails here, before any work
+        if only is not None and prune:
+            raise ConfigError("--prune removes every report not read, so it cannot be combined with --only")
+        self._only = only
         t0 = time.perf_counter()
         self._summary = summary = IngestSummary()
         self._on_progress = on_progress
         self._rejects = []
         self._rejected_ids: set[str] = set()
+        self._read_errors: list[str] = []
         self._pending = []
         self._since_save = 0
         with self.index.writer():
@@ -556,6 +604,15 @@ class Ingestor:
                 self._flush_embeddings()
                 if on_progress:
                     on_progress(summary)
+                if self._read_errors:
+                    # What was read is stored (and its vectors saved); no prune, no clean-up of old
+                    # rejects: the file was not read in full. A re-run after fixing it completes.
+                    self.index.save()
+                    self._since_save = 0
+                    raise SourceUnreadable(
+                        f"{self._read_errors[0]} (the records before it are stored and the rest is recorded as one "
+                        "reject; fix the file and run ingest again)"
+                    )
                 if prune:
                     valid = Counter(i.split(":", 1)[0] for i in seen)
                     self._prune(corpora, seen, valid)
@@ -566,6 +623,8 @@ class Ingestor:
                 elif relink_needed:
                     self.store.kv_set("links", {"fingerprint": self.link_fingerprint})
                 self.index.build_ann()
+                for build in self.derived:
+                    build()
                 with self.store.session() as s:
                     # The rejects table describes the sources as last read in full.
                     s.execute(delete(Reject).where(Reject.corpus.in_([c.name for c in corpora]), Reject.run_id != self._run_id))

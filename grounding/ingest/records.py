@@ -20,6 +20,8 @@ from typing import Any
 from grounding.config import CorpusConfig
 
 MAX_ID_CHARS = 200  # ids are primary keys (VARCHAR(255) with the "<corpus>:" prefix)
+# The documented id character set: ids appear in URLs (/reports/{id}), file names and citations.
+ID_CHARS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass
@@ -142,26 +144,47 @@ def first_sentence(text: str, limit: int = 160) -> str:
 
 
 # --- values ---------------------------------------------------------------------------
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%Y%m%d")
+_DAY_FIRST = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")  # 27.02.2025: the European order
+_NO_DATE_A = datetime(1901, 1, 1)
+_NO_DATE_B = datetime(1902, 2, 2)
 
 
-def parse_date(value: Any) -> str | None:
-    """ISO date string or None; unparseable dates are kept in metadata, not guessed."""
+def parse_date(value: Any, fmt: str = "") -> str | None:
+    """ISO date (YYYY-MM-DD) or None; a value that does not name a whole date is never guessed.
+
+    `fmt` (a corpus's `date_format`, strptime syntax) is tried first; then ISO; then
+    python-dateutil for what people write: "2/27/2025 8:15", "Feb 27, 2025", "27.02.2025".
+    Slashed dates are read month first, as U.S. agencies write them.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    s = str(value).strip()
-    head = s[:10]
-    for fmt in _DATE_FORMATS:
-        for candidate in (s, head):
-            try:
-                return datetime.strptime(candidate, fmt).date().isoformat()
-            except ValueError:
-                continue
-    return None
+    s = " ".join(str(value).split())
+    if not s or len(s) > 64:
+        return None
+    if fmt:
+        try:
+            return datetime.strptime(s, fmt).date().isoformat()
+        except ValueError:
+            return None
+    try:
+        return datetime.fromisoformat(s).date().isoformat()
+    except ValueError:
+        pass
+    from dateutil import parser as date_parser
+
+    dayfirst = bool(_DAY_FIRST.match(s))
+    try:
+        # Parsed twice with different defaults: a part missing from the text ("March 2005",
+        # "6:00 p.m. August 14") shows as a difference, and such a value is not a date.
+        a = date_parser.parse(s, default=_NO_DATE_A, dayfirst=dayfirst)
+        b = date_parser.parse(s, default=_NO_DATE_B, dayfirst=dayfirst)
+    except (ValueError, OverflowError):
+        return None
+    return a.date().isoformat() if a.date() == b.date() else None
 
 
 def plain(value: Any) -> Any:
@@ -274,6 +297,10 @@ def record_id(corpus: CorpusConfig, f: dict[str, Any]) -> str:
     source_id = one_line(rid)
     if len(source_id) > MAX_ID_CHARS:
         return f"\x00id is {len(source_id)} characters, over {MAX_ID_CHARS}"
+    if not ID_CHARS.fullmatch(source_id):
+        bad = next((ch for ch in source_id if not (ch.isascii() and (ch.isalnum() or ch in "_.-"))), source_id[:1])
+        return (f"\x00id {source_id[:60]!r} is not allowed: ids are letters, digits and _ . - "
+                f"(starting with a letter or digit; found {bad!r})")
     return source_id
 
 
@@ -293,7 +320,7 @@ def to_draft(corpus: CorpusConfig, raw: RawRecord, max_chars: int) -> ReportDraf
         values = [f.get(name) for name in corpus.id_fields]
         if all(v is None or str(v).strip() == "" for v in values):
             return RecordError(raw.source_path, raw.location, f"all id fields {corpus.id_fields} are empty")
-        iso = parse_date(f.get(corpus.date)) if corpus.date else None
+        iso = parse_date(f.get(corpus.date), corpus.date_format) if corpus.date else None
         source_id = f"{iso}-{composite_id(values)}" if iso else composite_id(values)
     else:
         source_id = record_id(corpus, f)
@@ -353,7 +380,7 @@ def to_draft(corpus: CorpusConfig, raw: RawRecord, max_chars: int) -> ReportDraf
         elif isinstance(value, str) and str(num) != value.strip():
             meta[f"{name}_raw"] = value
     raw_date = f.get(corpus.date) if corpus.date else None
-    iso_date = parse_date(raw_date)
+    iso_date = parse_date(raw_date, corpus.date_format)
     if raw_date not in (None, "") and iso_date is None:
         meta.setdefault("date_raw", plain(raw_date))
     facility = one_line(f.get(corpus.facility) or "", 500) if corpus.facility else ""

@@ -20,6 +20,7 @@ fsynced and renamed over the old one (atomic); an exclusive lock serializes conc
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from grounding.ontology.graph import OntologyGraph
@@ -39,6 +40,39 @@ VOCAB = {"owl": str(OWL), "rdfs": str(RDFS), "skos": str(SKOS), "dct": str(DCTER
 
 class AcceptError(ValueError):
     pass
+
+
+# Curator names are written into the file (dct:creator, the block's comment line): letters (any
+# script), digits, space and . _ - @ ' only, so no name can end a comment or a literal.
+CURATOR_NAME = re.compile(r"[^\W_][\w .@'-]{0,63}")
+
+
+def check_curator(by: str) -> str:
+    """The curator name, stripped, or AcceptError (one line) when it holds anything else."""
+    name = (by or "").strip()
+    if not name:
+        raise AcceptError("a curator name is required (--by)")
+    if not CURATOR_NAME.fullmatch(name):
+        raise AcceptError(
+            f"curator name {name[:40]!r} is not allowed: use 1-64 letters, digits, spaces and . _ - @ ' (starting with a letter or digit)"
+        )
+    return name
+
+
+def _comment(text: str) -> str:
+    """Text safe inside one Turtle comment line: no line breaks or other control characters."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _ground(g: Graph) -> tuple[set, int]:
+    """(triples without blank nodes, count of triples with one): comparable across two parses."""
+    ground, blank = set(), 0
+    for t in g:
+        if any(isinstance(x, BNode) for x in t):
+            blank += 1
+        else:
+            ground.add(t)
+    return ground, blank
 
 
 @dataclass
@@ -124,13 +158,13 @@ def accept_into_file(
     report_count: int | None = None,
     check_with: list[str | Path] | None = None,
     force: bool = False,
+    max_backups: int | None = None,
 ) -> AcceptResult:
     """Append a concept (kind "concept") or a synonym of `concept` (kind "synonym") to `path`."""
     path = Path(path)
     if path.suffix.lower() not in (".ttl", ".turtle"):
         raise AcceptError(f"{path}: accept writes Turtle files (.ttl) only")
-    if not by.strip():
-        raise AcceptError("a curator name is required (--by)")
+    by = check_curator(by)
     term = term.strip()
     if not term:
         raise AcceptError("empty term")
@@ -199,7 +233,7 @@ def accept_into_file(
         lines.append(f"    {w.vocab('dct', 'creator')} {Literal(by).n3()} ;")
         lines.append(f"    {w.vocab('dct', 'created')} \"{stamp}\"^^{w.vocab('xsd', 'dateTime')} ;")
         lines.append(f"    {w.vocab('skos', 'changeNote')} {Literal(note, lang='en').n3()} .")
-        title = f"# Accepted {kind} {term!r}" + (f" (review candidate #{candidate_id})" if candidate_id else "") + f" by {by}, {stamp}"
+        title = _comment(f"# Accepted {kind} {term!r}" + (f" (review candidate #{candidate_id})" if candidate_id else "") + f" by {by}, {stamp}")
         block = "\n" + title + "\n" + w.header() + "\n".join(lines) + "\n"
         new_text = (text if text.endswith("\n") else text + "\n") + block
         try:
@@ -208,6 +242,21 @@ def accept_into_file(
             raise AcceptError(f"the new block does not parse; file left unchanged: {exc}") from None
         if len(new_graph) <= len(current):
             raise AcceptError("the new block added no triple; file left unchanged")
+        # The file must change by exactly the intended triples: the block parsed on its own (with the
+        # file's prefixes) added to the current graph. Anything else (a comment or literal that
+        # escaped) is refused.
+        prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in w.declared.items())
+        try:
+            intended = Graph().parse(data=prefixes + w.header() + "\n".join(lines) + "\n", format="turtle",
+                                     publicID=path.resolve().as_uri())
+        except Exception as exc:
+            raise AcceptError(f"the new block does not parse on its own; file left unchanged: {exc}") from None
+        want_ground, want_blank = _ground(current)
+        add_ground, add_blank = _ground(intended)
+        got_ground, got_blank = _ground(new_graph)
+        if got_ground != want_ground | add_ground or got_blank != want_blank + add_blank:
+            extra = len(got_ground - want_ground - add_ground) + max(0, got_blank - want_blank - add_blank)
+            raise AcceptError(f"the written file would differ from the intended change ({extra} unexpected triple(s)); file left unchanged")
         added = OntologyGraph(new_graph + context)
         if kind == "concept" and iri not in added.concepts:
             raise AcceptError("the new concept is missing after parsing; file left unchanged")
@@ -217,8 +266,16 @@ def accept_into_file(
         if backup_dir is not None:
             bdir = Path(backup_dir)
             bdir.mkdir(parents=True, exist_ok=True)
-            backup = str(bdir / f"{path.name}.{now.strftime('%Y%m%dT%H%M%SZ')}.{os.getpid()}.bak")
+            fine = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")  # sorts by time; unique per accept
+            backup = str(bdir / f"{path.name}.{fine}.{os.getpid()}.bak")
             shutil.copy2(path, backup)
+            if max_backups is not None:
+                old = sorted(bdir.glob(f"{glob.escape(path.name)}.*.bak"), key=lambda b: b.name)
+                for stale in old[: max(0, len(old) - max_backups)]:
+                    try:
+                        stale.unlink()
+                    except OSError:
+                        pass
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "w", encoding="utf-8") as fh:

@@ -333,8 +333,11 @@ def diff_ontologies(old: OntologyGraph, new: OntologyGraph) -> dict:
     def kinds(o: OntologyGraph, kind: set[str]) -> set[str]:
         return {i for i, c in o.concepts.items() if c.kind in kind}
 
-    def rels(o: OntologyGraph) -> set[tuple[str, str, str]]:
-        return {(s, k, t) for s, t, k in o.nx.edges(keys=True)}
+    def rels(o: OntologyGraph) -> set[tuple[str, str, str]]:  # asserted; entailed ones are compared below
+        return {(s, k, t) for s, t, k, d in o.nx.edges(keys=True, data=True) if not d.get("entailed")}
+
+    def told_parents(o: OntologyGraph, iri: str) -> set[str]:
+        return {t for _, t, k, d in o.nx.out_edges(iri, keys=True, data=True) if k in HIERARCHY and not d.get("entailed")} if iri in o.nx else set()
 
     out: dict = {}
     for name, kind in (("classes", {"class", "skos"}), ("individuals", {"individual"})):
@@ -356,7 +359,7 @@ def diff_ontologies(old: OntologyGraph, new: OntologyGraph) -> dict:
                             "removed": [f"{t}@{lang}" if lang else t for t, lang in sorted(f1 - f2)]}
         if c1.definition != c2.definition:
             ch["definition"] = {"old": c1.definition, "new": c2.definition}
-        p1, p2 = old.parents(iri), new.parents(iri)
+        p1, p2 = told_parents(old, iri), told_parents(new, iri)
         if p1 != p2:
             ch["parents"] = {"added": sorted(p2 - p1), "removed": sorted(p1 - p2)}
         if c1.deprecated != c2.deprecated:
@@ -373,6 +376,10 @@ def diff_ontologies(old: OntologyGraph, new: OntologyGraph) -> dict:
 
     out["relations_added"] = [show(new, t) for t in sorted(r2 - r1)]
     out["relations_removed"] = [show(old, t) for t in sorted(r1 - r2)]
+    out["entailments_gained"], out["entailments_lost"] = _entailment_diff(old, new, show)
+    u1, u2 = set(getattr(old, "unsatisfiable", []) or []), set(getattr(new, "unsatisfiable", []) or [])
+    out["unsatisfiable_gained"] = [{"iri": i, "label": new.label(i)} for i in sorted(u2 - u1)]
+    out["unsatisfiable_lost"] = [{"iri": i, "label": old.label(i)} for i in sorted(u1 - u2)]
     removed_by_label = {old.label(i["iri"]).casefold(): i["iri"] for i in out["classes_removed"]}
     out["possible_renames"] = [
         {"old": removed_by_label[new.label(i["iri"]).casefold()], "new": i["iri"], "label": new.label(i["iri"])}
@@ -380,3 +387,22 @@ def diff_ontologies(old: OntologyGraph, new: OntologyGraph) -> dict:
     ]
     out["summary"] = {k: len(v) for k, v in out.items() if isinstance(v, list)}
     return out
+
+
+def _entailment_diff(old: OntologyGraph, new: OntologyGraph, show) -> tuple[list[dict], list[dict]]:
+    """Entailed edges of one version that do not hold (asserted or entailed, through the hierarchy for
+    is-a) in the other: what a change to the axioms made the reasoner conclude, or stop concluding."""
+
+    def entailed(o: OntologyGraph) -> set[tuple[str, str, str]]:
+        return {(s, k, t) for s, t, k, d in o.nx.edges(keys=True, data=True) if d.get("entailed")}
+
+    def holds(o: OntologyGraph, t: tuple[str, str, str]) -> bool:
+        s, k, x = t
+        if k in HIERARCHY or k == "equivalentClass":
+            return x in o.ancestors(s) or o.nx.has_edge(s, x, key=k) or o.nx.has_edge(x, s, key=k)
+        inv = o.inverses.get(k)
+        return o.nx.has_edge(s, x, key=k) or bool(inv and o.nx.has_edge(x, s, key=inv))
+
+    gained = [show(new, t) for t in sorted(entailed(new)) if not holds(old, t)]
+    lost = [show(old, t) for t in sorted(entailed(old)) if not holds(new, t)]
+    return gained, lost

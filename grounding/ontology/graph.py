@@ -4,7 +4,10 @@
 folders only) into fresh graphs and merges them only when all parsed: a syntax error raises
 `OntologyError` naming file and line and leaves whatever graph the caller holds untouched.
 The parsed result is cached in the data dir (keyed by the content hashes of every file read,
-the import folders' listing and the loader version), so a second start skips parsing.
+the import folders' listing, the loader version and the reasoner), so a second start skips parsing.
+With a reasoner (reasoner.py), what it entails is added as edges marked `entailed=True` (with the
+justifying axioms in `because`) before the view is cached; `from_config` reasons only when asked
+(ingest, `ontology` commands), never for a question.
 
 The networkx view (`.nx`, a MultiDiGraph) has one node per concept (OWL/RDFS class, SKOS
 concept or named individual) and typed, labelled edges; the edge key is the relation:
@@ -62,7 +65,7 @@ _DEFINITION = (SKOS.definition, URIRef("http://purl.obolibrary.org/obo/IAO_00001
 _SYNONYM = (SKOS.altLabel, URIRef("http://www.geneontology.org/formats/oboInOwl#hasExactSynonym"))
 _HIDDEN = (SKOS.hiddenLabel,)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def rdf_format(path: Path) -> str:
@@ -127,6 +130,9 @@ class OntologyGraph:
         self.inverses: dict[str, str] = {}  # property IRI -> inverse property IRI
         self.nx = nx.MultiDiGraph()
         self._fingerprint: str | None = None
+        # what the reasoner entailed (grounding/ontology/reasoner.py): entailed edges carry entailed=True
+        self.reasoning: dict = {}
+        self.unsatisfiable: list[str] = []
         self._build()
 
     # --- loading ------------------------------------------------------------------
@@ -140,22 +146,34 @@ class OntologyGraph:
         max_triples: int = 0,
         missing_imports: str = "warn",
         follow_imports: bool = True,
-    ) -> "OntologyGraph":
+        reasoner: str = "none",
+        reasoner_timeout_s: float = 900.0,
+        reasoner_memory_mb: int = 2000,
+        cache_only: bool = False,
+    ) -> "OntologyGraph | None":
         """Parse `files` and their owl:imports (local folders only) into one graph, atomically.
 
-        With `cache_dir`, the parsed view is stored there and reused while no file changed."""
+        With `reasoner` (hermit | owlrl | none), what the reasoner entails is added to the view as
+        edges marked entailed (reasoner.py). With `cache_dir`, the parsed and reasoned view is stored
+        there (keyed by file hashes and the reasoner) and reused while no file changed;
+        `cache_only` returns None instead of parsing when there is no cache entry."""
+        from grounding.ontology.reasoner import resolve_reasoner
+
         t0 = time.perf_counter()
+        engine = resolve_reasoner(reasoner)
         roots = [Path(f) for f in files]
         for p in roots:
             if not p.exists():
                 raise OntologyError(f"{p}: file not found", p)
         resolver = ImportResolver([Path(d) for d in (import_dirs or [])])
-        cache = _Cache(Path(cache_dir), roots, resolver, max_file_bytes) if cache_dir else None
+        cache = _Cache(Path(cache_dir), roots, resolver, max_file_bytes, engine) if cache_dir else None
         if cache is not None:
             hit = cache.get()
             if hit is not None:
                 hit.load_seconds = round(time.perf_counter() - t0, 4)
                 return hit
+        if cache_only:
+            return None
         g = Graph()
         sources: list[str] = []
         hashes: dict[str, str] = {}
@@ -195,29 +213,64 @@ class OntologyGraph:
         onto.imports = imports
         onto.warnings = warnings
         onto.ontology_iris = sorted(set(onts))
-        onto.load_seconds = round(time.perf_counter() - t0, 4)
         for w in warnings:
             log.warning(w)
-        if cache is not None:
+        reasoned = onto.materialize(reasoner, reasoner_timeout_s, reasoner_memory_mb) if engine != "none" else True
+        onto.load_seconds = round(time.perf_counter() - t0, 4)
+        if cache is not None and reasoned:  # a failed reasoner run (Java error, time limit) is not cached
             cache.put(onto)
         return onto
 
+    def materialize(self, reasoner: str, timeout_s: float = 900.0, memory_mb: int = 2000) -> bool:
+        """Run the reasoner on the merged graph and add the entailed edges; False when it failed."""
+        from grounding.ontology.reasoner import ReasonerError, apply_entailments, classify_cached
+
+        try:
+            res = classify_cached(self.rdf, self.file_hashes, reasoner, timeout_s, memory_mb)
+        except ReasonerError as exc:
+            msg = f"{', '.join(self.sources)}: {exc}; the KG holds the asserted edges only"
+            log.warning(msg)
+            self.warnings.append(msg)
+            self.reasoning = {"reasoner": "failed", "requested": reasoner, "message": str(exc)}
+            return False
+        apply_entailments(self, res)
+        self.reasoning = res.summary()
+        if not res.consistent:
+            log.warning("%s: %s", ", ".join(self.sources), res.message)
+        return True
+
     @classmethod
-    def from_config(cls, cfg, cache: bool | None = None) -> "OntologyGraph | None":
-        """The configured ontology (None when no file is configured), cached in the data dir."""
+    def from_config(cls, cfg, cache: bool | None = None, reason: bool = False) -> "OntologyGraph | None":
+        """The configured ontology (None when no file is configured), cached in the data dir.
+
+        `reason=True` (ingest, `ontology` commands) runs `[ontology] reasoner` when the cache has no
+        reasoned entry for these files. Otherwise (questions) the reasoned entry is used when cached,
+        else the asserted graph, with one warning: a question never waits for a reasoner."""
         oc = cfg.ontology
         files = [cfg.resolve(f) for f in oc.files]
         if not files:
             return None
         use_cache = oc.cache if cache is None else cache
-        return cls.load(
-            files,
+        kw = dict(
             import_dirs=[cfg.resolve(d) for d in oc.import_dirs],
             max_file_bytes=oc.max_file_bytes,
             cache_dir=(cfg.data_dir / "ontology-cache") if use_cache else None,
             max_triples=oc.max_triples,
             missing_imports=oc.missing_imports,
+            reasoner_timeout_s=oc.reasoner_timeout_s,
+            reasoner_memory_mb=oc.reasoner_memory_mb,
         )
+        if oc.reasoner == "none" or reason:
+            return cls.load(files, reasoner=oc.reasoner, **kw)
+        if use_cache:
+            hit = cls.load(files, reasoner=oc.reasoner, cache_only=True, **kw)
+            if hit is not None:
+                return hit
+        from grounding.ontology.reasoner import _warn_once
+
+        _warn_once(f"ontology entailments ({oc.reasoner}) are not materialized for these files yet: the KG holds the "
+                   "asserted edges only; `grounding ingest` or `grounding ontology reason` materializes them once")
+        return cls.load(files, reasoner="none", **kw)
 
     @property
     def rdf(self) -> Graph:
@@ -548,11 +601,11 @@ class _Cache:
 
     keep = 4
 
-    def __init__(self, folder: Path, roots: list[Path], resolver: ImportResolver, max_file_bytes: int) -> None:
+    def __init__(self, folder: Path, roots: list[Path], resolver: ImportResolver, max_file_bytes: int, reasoner: str = "none") -> None:
         self.folder = folder
         self.roots = roots
         self.resolver = resolver
-        h = hashlib.sha256(f"{LOADER_VERSION}|{CACHE_VERSION}|{max_file_bytes}|{[str(d) for d in resolver.dirs]}".encode())
+        h = hashlib.sha256(f"{LOADER_VERSION}|{CACHE_VERSION}|{max_file_bytes}|{[str(d) for d in resolver.dirs]}|{reasoner}".encode())
         self.root_hashes = {}
         for p in roots:
             digest = sha256_file(p)

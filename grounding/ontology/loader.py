@@ -314,7 +314,8 @@ class ImportResolver:
         for d in self.dirs:
             for p in sorted(d.rglob("*")):
                 if p.is_file() and p.suffix.lower() in RDF_SUFFIXES and not p.name.startswith("catalog"):
-                    out.append(p)
+                    if self._inside(p, self.dirs):  # a symlink out of the import folders is not followed
+                        out.append(p)
         return out
 
     def signature(self) -> str:
@@ -333,7 +334,7 @@ class ImportResolver:
         by_iri: dict[str, Path] = {}
         for d in self.dirs:
             for cat in sorted(list(d.glob("catalog*.xml"))):
-                by_iri.update(self._catalog(cat))
+                by_iri.update(self._catalog(cat, self.dirs))
         for p in self.files():
             self._by_name.setdefault(p.name.lower(), []).append(p)
             self._by_name.setdefault(p.stem.lower(), []).append(p)
@@ -349,7 +350,15 @@ class ImportResolver:
         return by_iri
 
     @staticmethod
-    def _catalog(path: Path) -> dict[str, Path]:
+    def _inside(target: Path, roots: list[Path]) -> bool:
+        """True when `target`, resolved (symlinks and `..` followed), lies inside one of `roots`."""
+        real = target.resolve()
+        return any(real.is_relative_to(Path(r).resolve()) for r in roots)
+
+    @staticmethod
+    def _catalog(path: Path, roots: list[Path] | None = None) -> dict[str, Path]:
+        """name -> local file of a catalog-v001.xml; entries that resolve outside `roots` (default: the
+        catalog's folder) or name a URL are ignored."""
         from defusedxml import ElementTree as DET
 
         out: dict[str, Path] = {}
@@ -360,7 +369,9 @@ class ImportResolver:
         for el in root.iter():
             if el.tag.rsplit("}", 1)[-1] == "uri" and el.get("name") and el.get("uri"):
                 target = (path.parent / el.get("uri")).resolve()
-                if target.is_file() and not re.match(r"^[a-z]+://", el.get("uri") or ""):
+                if target.is_file() and not re.match(r"^[a-z]+://", el.get("uri") or "") and ImportResolver._inside(
+                    target, roots or [path.parent]
+                ):
                     out[el.get("name")] = target
         return out
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from grounding.embed.base import Embedder
+from grounding.retrieve.injection import is_injection, marked
 from grounding.retrieve.types import Hit
 from grounding.text import split_sentences
 
@@ -28,24 +29,28 @@ class SelectedPassage:
     sentences: list[str]
     score: float  # best sentence relevance inside this chunk
     sentence_scores: list[float] = field(default_factory=list)  # relevance of each kept sentence
+    marked: list[str] = field(default_factory=list)  # sentences of the chunk that are not evidence (never shown)
 
     @property
     def text(self) -> str:
         return " ".join(self.sentences)
 
 
-# Sentences in a report that address a model rather than describe an event. They are
-# never shown to the generator: report text is evidence, not instructions.
-_INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|above|previous|context)\b"
-    r"|\b(you are|you must|you should|as an ai|language model|system prompt)\b"
-    r"|\b(answer|respond|reply|say|output)\s+(only|exactly)\b|\band (answer|reply|say) (that|with)\b|^\W*(answer|reply|say)\b",
-    re.I,
-)
-
-
+# Sentences in a report that address a model or the reader, give orders or claim an official
+# finding rather than describe an event (grounding/retrieve/injection.py). They are never shown
+# to the generator and never quoted: report text is evidence, not instructions.
 def is_instruction(sentence: str) -> bool:
-    return bool(_INSTRUCTION.search(sentence))
+    return is_injection(sentence)
+
+
+def split_evidence(hit: Hit) -> tuple[list[str], list[str]]:
+    """(the chunk's sentences that are evidence, the ones that are not): marks stored at ingest
+    (chunks.flags) and the current rules, together (a chunk ingested before a rule still obeys it)."""
+    sents = split_sentences(hit.text) or [hit.text]
+    bad = set(marked(sents))
+    stored = set(hit.marked)
+    keep = [s for i, s in enumerate(sents) if i not in bad and s not in stored]
+    return keep, [s for i, s in enumerate(sents) if i in bad or s in stored]
 
 
 def _terms(text: str) -> set[str]:
@@ -66,7 +71,8 @@ def select_evidence(
     """
     if not hits:
         return []
-    per_hit = [[s for s in (split_sentences(h.text) or [h.text]) if not is_instruction(s)] for h in hits]
+    split = [split_evidence(h) for h in hits]
+    per_hit = [keep for keep, _ in split]
     flat = [(i, j, s) for i, sents in enumerate(per_hit) for j, s in enumerate(sents)]
     if not flat:
         return []
@@ -95,7 +101,7 @@ def select_evidence(
         best[i] = max(best.get(i, -1e9), score)
         taken += 1
     out = [
-        SelectedPassage(hits[i], [per_hit[i][k] for k in sorted(js)], best[i], [relevance[(i, k)] for k in sorted(js)])
+        SelectedPassage(hits[i], [per_hit[i][k] for k in sorted(js)], best[i], [relevance[(i, k)] for k in sorted(js)], split[i][1])
         for i, js in keep.items()
     ]
     out.sort(key=lambda p: -p.score)

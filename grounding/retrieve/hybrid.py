@@ -108,6 +108,6 @@ class HybridRetriever:
                 scores["kg_match"] = ks.match
                 scores["kg_confusion"] = ks.confusion
             scores["final"] = final
-            hits.append(Hit(cid, c.report_id, c.text, final, scores, ranks))
+            hits.append(Hit(cid, c.report_id, c.text, final, scores, ranks, list((c.flags or {}).get("injection") or [])))
         hits.sort(key=lambda h: -h.score)
         return hits[:k], filters

@@ -36,6 +36,14 @@ class BM25Index:
         self._ids: np.ndarray = np.zeros(0, dtype=np.int64)
         self._stamp = ""
 
+    @staticmethod
+    def peek(folder: Path) -> int:
+        """Chunks in the saved index (0 = none built yet), without loading it."""
+        meta = Path(folder) / "meta.json"
+        if not meta.exists():
+            return 0
+        return int(str(json.loads(meta.read_text()).get("stamp", ":0")).rsplit(":", 1)[-1] or 0)
+
     def _current_stamp(self) -> str:
         ids = sorted(self.store.chunk_ids())
         return hashlib.sha256(np.asarray(ids, dtype=np.int64).tobytes()).hexdigest()[:16] + f":{len(ids)}"

@@ -13,3 +13,4 @@ class Hit:
     score: float  # the fused score used for ranking
     scores: dict[str, float] = field(default_factory=dict)  # per signal: dense, bm25, rrf, metadata, kg
     ranks: dict[str, int] = field(default_factory=dict)
+    marked: list[str] = field(default_factory=list)  # sentences marked at ingest as not evidence (chunks.flags)

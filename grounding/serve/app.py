@@ -12,6 +12,7 @@ import asyncio
 import copy
 import json
 import logging
+import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -27,6 +30,7 @@ from grounding.config import ServeConfig
 from grounding.serve import curation
 from grounding.serve.auth import check_tokens, curator_token, require_curator, require_reader
 from grounding.serve.jobs import JobManager, to_jsonable
+from grounding.aggregate.chart import attach_chart
 from grounding.serve.limits import BodySizeLimit, GenerationLimiter, Overloaded
 from grounding.serve.schemas import (
     AnswerOut,
@@ -62,6 +66,8 @@ PAGE_CSP = (
 _ERRORS = {
     401: {"model": ErrorOut, "description": "A token is needed (Authorization: Bearer <token>)."},
     403: {"model": ErrorOut, "description": "Curation is disabled (no curator token configured)."},
+    400: {"model": ErrorOut, "description": "The body could not be read as JSON (not UTF-8 or not JSON at all)."},
+    422: {"model": ErrorOut, "description": "The request is invalid: `detail` names the field (a list of validation errors) or says why."},
 }
 _LOAD = {
     413: {"model": ErrorOut, "description": "The request body is larger than serve.max_body_bytes."},
@@ -131,6 +137,7 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
     )
     app.state.system = system
     app.state.serve_cfg = cfg
+    _schema_limits(app, cfg, system.cfg.retrieval.max_question_chars)
     app.state.limiter = limiter
     app.state.jobs = jobs
     app.state.load_errors = list(load_errors or [])
@@ -142,6 +149,12 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
     async def _overloaded(request: Request, exc: Overloaded):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers={"Retry-After": str(exc.retry_after)})
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        # FastAPI's own handler echoes the input; a NaN or Infinity there cannot be written as JSON
+        # (a 500). The errors are returned with such values spelled as strings.
+        return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, status_code=422)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -150,6 +163,12 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
     @app.middleware("http")
     async def _headers(request: Request, call_next):
         response = await call_next(request)
+        if response.status_code == 405:
+            # Starlette lists only the first route's methods; a path served by several routes
+            # (GET and POST /ontology/review) allows all of theirs.
+            allowed = {m for r in app.router.routes if getattr(r, "methods", None) and r.matches(request.scope)[0].value > 0 for m in r.methods}
+            if allowed:
+                response.headers["Allow"] = ", ".join(sorted(allowed))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         path = request.url.path
@@ -277,7 +296,7 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
         opts = _options(body)
         _ready_to_answer()
         ans = await _answer(q, opts)
-        return ans.to_json()
+        return attach_chart(ans.to_json())  # a trend answer's chart, inline for the page
 
     @app.post(
         "/ask/stream",
@@ -319,7 +338,7 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
         async def run() -> None:
             try:
                 ans = await _answer(q, opts, gen, slot_held=True)
-                emit("answer", ans.to_json())
+                emit("answer", attach_chart(ans.to_json()))
             except Overloaded as exc:
                 emit("error", {"status": exc.status, "detail": exc.detail})
             except HTTPException as exc:
@@ -388,8 +407,11 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
         responses={**_ERRORS, **_LOAD},
     )
     def search(
-        q: str = Query(description="The query (at most retrieval.max_question_chars characters)."),
-        k: int = Query(10, ge=1, description="How many hits (capped by serve.max_search_k)."),
+        q: str = Query(
+            min_length=1, max_length=system.cfg.retrieval.max_question_chars, pattern=r"\S",
+            description="The query (at most retrieval.max_question_chars characters; not only spaces).",
+        ),
+        k: int = Query(10, ge=1, le=cfg.max_search_k, description="How many hits (at most serve.max_search_k)."),
         mode: str = Query("full", pattern="^(dense|bm25|hybrid|full)$", description="dense | bm25 | hybrid | full."),
     ):
         query = _question(q)
@@ -448,14 +470,17 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
             out_dir.mkdir(parents=True, exist_ok=True)
             result = run_summaries(system, req, out_dir, progress=lambda done, total, group="": progress(done=done, total=total, group=group))
             data = curation.summary_json(result)
-            data["files"] = sorted(p.name for p in out_dir.iterdir() if p.is_file())
+            # Every file the job wrote, charts/ included, by its path inside the job folder (what
+            # GET /jobs/{id}/files/{name} serves and report.html links); paths relative to the data dir.
+            data["files"] = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())
+            data["paths"] = [_relative(pth, system.data_dir, out_dir) for pth in data.get("paths") or []]
             return data
 
         job = jobs.submit("summarize", request, work)
         return job.to_json()
 
     @app.get(
-        "/jobs/{job_id}/files/{name}",
+        "/jobs/{job_id}/files/{name:path}",
         tags=["jobs"],
         summary="A file a finished job wrote (the summary report or a chart)",
         dependencies=[Depends(require_reader)],
@@ -549,7 +574,7 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
         tags=["ontology"],
         summary="Propose a concept or a synonym (queued for review like a mined candidate)",
         dependencies=[Depends(require_curator)],
-        responses={**_ERRORS, 501: {"model": ErrorOut, "description": "The review queue is not available in this build."}},
+        responses={**_ERRORS, 404: {"model": ErrorOut, "description": "The concept named is not in the ontology."}, 501: {"model": ErrorOut, "description": "The review queue is not available in this build."}},
     )
     def propose(body: ProposalIn):
         return curation.propose(system, body)
@@ -605,6 +630,62 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
 
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
     return app
+
+
+def _schema_limits(app: FastAPI, cfg: ServeConfig, max_question_chars: int) -> None:
+    """Write this server's configured limits into its OpenAPI document (maximum / maxLength), so a
+    request the schema allows is one the server accepts, and a 422 for a limit is schema-invalid."""
+    plain = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        doc = plain()
+        comps = doc.get("components", {}).get("schemas", {})
+        limits = {
+            ("AskIn", "question"): {"maxLength": max_question_chars, "pattern": r"\S"},
+            ("AskIn", "samples"): {"maximum": cfg.max_samples},
+            ("SamplingIn", "num_samples"): {"maximum": cfg.max_samples},
+            ("SamplingIn", "best_of"): {"maximum": cfg.max_samples},
+            ("SamplingIn", "max_new_tokens"): {"maximum": cfg.max_new_tokens},
+        }
+        for (model, name), extra in limits.items():
+            prop = comps.get(model, {}).get("properties", {}).get(name)
+            if prop is None:
+                continue
+            for branch in prop.get("anyOf", [prop]):
+                if branch.get("type") in ("integer", "string"):
+                    branch.update(extra)
+        stop = comps.get("SamplingIn", {}).get("properties", {}).get("stop")
+        for branch in (stop or {}).get("anyOf", []):
+            if branch.get("type") == "array":
+                branch.setdefault("items", {}).update({"maxLength": 64})
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi
+
+
+def _finite(value: Any) -> Any:
+    """`value` with NaN and +-Infinity floats replaced by the strings "NaN", "Infinity", "-Infinity"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _relative(path: Any, data_dir: Path, job_dir: Path) -> str:
+    """A path a job wrote, relative to the data dir (or to the job folder when that lies elsewhere)."""
+    p = Path(str(path))
+    for root in (data_dir, job_dir):
+        try:
+            return p.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            continue
+    return p.name
 
 
 def _sse(event: str, data: Any) -> str:

@@ -127,9 +127,11 @@ def concept_detail(system, cid: str, limit: int) -> dict:
     relations = []
     if iri in onto.nx:
         for _, other, key, data in onto.nx.out_edges(iri, keys=True, data=True):
-            relations.append({"direction": "out", "relation": key, "label": data.get("label", key), "other": other, "other_label": onto.label(other)})
+            relations.append({"direction": "out", "relation": key, "label": data.get("label", key) + (" (entailed)" if data.get("entailed") else ""),
+                              "other": other, "other_label": onto.label(other), "entailed": bool(data.get("entailed"))})
         for other, _, key, data in onto.nx.in_edges(iri, keys=True, data=True):
-            relations.append({"direction": "in", "relation": key, "label": data.get("label", key), "other": other, "other_label": onto.label(other)})
+            relations.append({"direction": "in", "relation": key, "label": data.get("label", key) + (" (entailed)" if data.get("entailed") else ""),
+                              "other": other, "other_label": onto.label(other), "entailed": bool(data.get("entailed"))})
     reports, total = _linked_reports(system, iri, limit)
     return {
         "iri": iri,
@@ -207,7 +209,7 @@ def propose(system, body) -> dict:
     if body.concept:
         concept = resolve_concept(onto, body.concept) or ""
         if not concept:
-            raise HTTPException(422, f"no concept {body.concept!r} in the ontology")
+            raise HTTPException(404, f"no concept {body.concept!r} in the ontology")
     if body.kind == "synonym" and not concept:
         raise HTTPException(422, "a synonym needs `concept`: the concept it names")
     term = " ".join(body.term.split())
@@ -308,6 +310,7 @@ def decide(app, item_id: str, action: str, body) -> dict:
                     abbreviation=row.abbreviation if row.kind == "concept" else "",
                     base_namespace=cfg.ontology.base_namespace,
                     backup_dir=system.data_dir / cfg.ontology.backup_dir,
+                    max_backups=cfg.ontology.max_backups,
                     report_count=row.reports,
                     check_with=[f for f in files if f.suffix.lower() in (".ttl", ".turtle")],
                 )

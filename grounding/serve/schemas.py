@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+
+_INT = (int, int | None)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Requests: no unknown fields, no NaN/Infinity (a 422 naming the field), and JSON types as the
+    # schema says them (`"seed": false` is not an integer, `1` is not a boolean, "3" is not a number).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_integer(cls, value: Any, info: ValidationInfo) -> Any:
+        """JSON Schema's integer includes 3.0: accepted as 3 (strict mode alone would refuse it)."""
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and field.annotation in _INT and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
 
 class _Open(BaseModel):

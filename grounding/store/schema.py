@@ -73,6 +73,9 @@ class Chunk(Base):
     facility: Mapped[str | None] = mapped_column(Text, default="", nullable=True)
     facility_key: Mapped[str | None] = mapped_column(String(255), default="", nullable=True)
     meta: Mapped[dict | None] = mapped_column(JSON, default=dict, nullable=True)
+    # Marks set at ingest: {"injection": [sentences addressed to a reader/assistant], "rules": N}
+    # (grounding/retrieve/injection.py); such sentences are never evidence.
+    flags: Mapped[dict | None] = mapped_column(JSON, default=dict, nullable=True)
 
 
 class ReportConcept(Base):
@@ -111,6 +114,9 @@ class Reject(Base):
     location: Mapped[str] = mapped_column(Text)  # "line 12", "sheet 2011 row 40"
     record_id: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text)
+    # "error": the record was not stored; "warning": stored, but part of it was not understood
+    # (a date that does not parse). NULL in databases from before this column: an error.
+    severity: Mapped[str | None] = mapped_column(String(16), nullable=True, default="error")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -86,10 +86,13 @@ class SqlStore:
             return int(s.scalar(select(func.count()).select_from(table)) or 0)
 
     def stats(self) -> dict[str, int]:
+        with self.session() as s:
+            warnings = int(s.scalar(select(func.count()).select_from(Reject).where(Reject.severity == "warning")) or 0)
         return {
             "reports": self.count(Report),
             "chunks": self.count(Chunk),
-            "rejects": self.count(Reject),
+            "rejects": self.count(Reject) - warnings,
+            "warnings": warnings,
             "concept_links": self.count(ReportConcept),
         }
 

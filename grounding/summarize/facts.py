@@ -15,6 +15,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from grounding.retrieve.injection import marked
 from grounding.text import split_sentences
 
 TEXT_KINDS = ("failure", "cause", "consequence", "action")
@@ -162,7 +163,10 @@ def candidate_sentences(text: str, max_chars: int) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     seen: set[str] = set()
     pieces = [part for raw in split_sentences(text) for part in _GLUED.split(raw)]
+    not_evidence = set(marked(pieces))  # addressed to a reader or an assistant (retrieve/injection.py)
     for i, raw in enumerate(pieces):
+        if i in not_evidence:
+            continue
         s = _clean_sentence(raw)
         if not (30 <= len(s) <= max_chars) or _FRAGMENT.match(s):
             continue

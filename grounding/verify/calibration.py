@@ -6,6 +6,8 @@ calibrator file can be read, diffed and trusted.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
 import os
@@ -35,7 +37,21 @@ FEATURES = [
     "novelty",
     "unit_conflict",
     "cause_unknown",
+    # aggregate / distribution routes (grounding/aggregate/confidence.py)
+    "agg_route",
+    "agg_place_fuzzy",
+    "agg_ambiguous",
+    "agg_empty",
+    "agg_period_clipped",
+    "agg_concepts",
+    "dist_route",
+    "dist_support",
+    "onto_route",
 ]
+
+
+class CalibratorError(ValueError):
+    """A calibrator file that cannot be read; the message names it."""
 
 
 @dataclass
@@ -53,6 +69,25 @@ class Calibrator:
     # Self-consistency samples per question when fitted: `ask` draws as many by default, so the
     # signals it scores are the signals the calibrator learned from (0 = none, sc_* signals absent).
     samples: int = 0
+    # What it was fitted with (`fingerprint`): embedder, generator, model file hash, signal list.
+    # Signals from another embedder or model are on other scales, so a calibrator is used only
+    # by the system it was fitted on (`mismatch`).
+    fitted_with: dict = field(default_factory=dict)
+    # The abstention threshold the fitting run recommends (`grounding calibrate` prints it).
+    recommended_threshold: float | None = None
+
+    def mismatch(self, running: dict) -> str:
+        """Why this calibrator does not fit the running system ("" when it does)."""
+        if not self.fitted_with:
+            return "it records nothing of the system it was fitted on"
+        for key in ("embedder", "generator", "model_sha256"):
+            want, have = self.fitted_with.get(key), running.get(key)
+            if want != have:
+                return f"it was fitted with {key} {want!r}, the running system has {have!r}"
+        unknown = sorted(set(self.features) - set(FEATURES))
+        if unknown:
+            return f"it uses signals this version does not compute: {', '.join(unknown)}"
+        return ""
 
     def _matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
         return np.array([[float(r.get(f, 0.0)) for f in self.features] for r in rows], dtype=float)
@@ -93,7 +128,40 @@ class Calibrator:
 
     @classmethod
     def load(cls, path: Path) -> "Calibrator":
-        return cls(**json.loads(Path(path).read_text()))
+        try:
+            return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError) as exc:
+            raise CalibratorError(f"{path}: not a calibrator file ({exc})") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fingerprint(embedder_name: str, generator, samples: int) -> dict:
+    """What a calibrator records of the system it is fitted on (compared again at ask time)."""
+    path = getattr(generator, "path", None)
+    digest = ""
+    if isinstance(path, Path) and path.is_file():
+        st = path.stat()
+        digest = _file_sha256(str(path), st.st_size, st.st_mtime_ns)
+    return {
+        "embedder": embedder_name,
+        "generator": getattr(generator, "name", type(generator).__name__),
+        "model_sha256": digest,
+        "samples": samples,
+        "signals": list(FEATURES),
+    }
+
+
+def packaged_calibrator() -> Path:
+    """The calibrator shipped with the package: fitted on the bundled dev split, default config."""
+    return Path(__file__).resolve().parent.parent / "data" / "calibrator.json"
 
 
 def confidence_from(signals: dict[str, float], calibrator: Calibrator | None) -> float:

@@ -37,7 +37,7 @@ def smollm(gen_cache_dir: Path, converted_before: bool):
     """The real default model, loaded (and converted if needed) once per session."""
     from grounding.generate.transformers_backend import TransformersGenerator
 
-    gen = TransformersGenerator(GeneratorConfig(), gen_cache_dir)
+    gen = TransformersGenerator(GeneratorConfig(backend="transformers"), gen_cache_dir)
     gen.load()
     return gen
 

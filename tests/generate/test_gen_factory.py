@@ -16,8 +16,11 @@ from grounding.generate.factory import make_generator
 def test_factory_builds_each_backend_without_loading(tmp_path: Path) -> None:
     from grounding.generate.openai_backend import OpenAIGenerator
     from grounding.generate.transformers_backend import TransformersGenerator
+    from grounding.generate.xllamacpp_backend import XLlamaCppGenerator
 
-    tf = make_generator(GeneratorConfig(), tmp_path)
+    default = make_generator(GeneratorConfig(), tmp_path)
+    assert isinstance(default, XLlamaCppGenerator) and isinstance(default, Generator) and default.load_seconds is None
+    tf = make_generator(GeneratorConfig(backend="transformers"), tmp_path)
     assert isinstance(tf, TransformersGenerator) and isinstance(tf, Generator)
     assert tf.load_info is None and not (tmp_path / "models").exists()  # lazy: nothing converted yet
     oa = make_generator(GeneratorConfig(backend="openai", base_url="http://127.0.0.1:9/v1", model="llama3"), tmp_path)
@@ -40,7 +43,7 @@ def test_llamacpp_rejects_a_non_gguf_model(tmp_path: Path) -> None:
 
 def test_transformers_rejects_a_bad_model_path(tmp_path: Path) -> None:
     with pytest.raises(GenerationError, match="neither a .gguf file nor a Hugging Face model folder"):
-        make_generator(GeneratorConfig(model_path=str(tmp_path / "nope")), tmp_path)
+        make_generator(GeneratorConfig(backend="transformers", model_path=str(tmp_path / "nope")), tmp_path)
 
 
 def test_broken_gguf_fails_clearly_and_leaves_no_half_model(tmp_path: Path) -> None:
@@ -52,3 +55,17 @@ def test_broken_gguf_fails_clearly_and_leaves_no_half_model(tmp_path: Path) -> N
     with pytest.raises(GenerationError, match="cannot convert .*broken.gguf"):
         gen.load()
     assert list((tmp_path / "cache" / "models").iterdir()) == []
+
+
+def test_without_the_xllamacpp_wheel_the_default_falls_back_to_transformers(monkeypatch, tmp_path: Path) -> None:
+    from grounding.generate.transformers_backend import TransformersGenerator
+
+    monkeypatch.setitem(sys.modules, "xllamacpp", None)
+    with pytest.warns(UserWarning, match="falling back to generator.backend='transformers'"):
+        gen = make_generator(GeneratorConfig(), tmp_path)
+    assert isinstance(gen, TransformersGenerator)
+
+
+def test_xllamacpp_rejects_a_non_gguf_model(tmp_path: Path) -> None:
+    with pytest.raises(GenerationError, match="needs a .gguf file"):
+        make_generator(GeneratorConfig(backend="xllamacpp", model_path=str(tmp_path)), tmp_path)

@@ -22,7 +22,7 @@ def test_conversion_is_cached_and_reloads_from_safetensors(smollm, gen_cache_dir
     assert (folder / "model.safetensors").stat().st_size > 100_000_000  # de-quantized fp32 weights
     assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []  # no temp left
 
-    again = TransformersGenerator(GeneratorConfig(), gen_cache_dir)
+    again = TransformersGenerator(GeneratorConfig(backend="transformers"), gen_cache_dir)
     assert again.load_info is None  # construction does not load
     info = again.load()
     assert info.converted is False and info.path == folder

@@ -120,7 +120,7 @@ def test_textdir_reads_files_with_stable_ids(tmp_path):
     (d / "notes.md").write_text("not matched by the glob")
     c = CorpusConfig(name="docs", path=str(d), format="textdir")
     good, bad, _ = _read(c, d)
-    assert sorted(r.fields["id"] for r in good) == ["a", "empty", "sub/b"]
+    assert sorted(r.fields["id"] for r in good) == ["a", "empty", "sub.b"]
     assert bad[0].location == "file bad.txt line 2" and "not valid utf-8" in bad[0].reason
     drafts = {r.fields["id"]: to_draft(c, r, 1000) for r in good}
     assert drafts["a"].title == "PUMP SEAL LEAK" and drafts["a"].id == "docs:a"

@@ -13,7 +13,7 @@ def test_retriever_in_an_lcel_chain(ingested):
 
 @pytest.mark.slow
 def test_agent_runnable_in_an_lcel_chain(ingested, generator):
-    ingested.__dict__["generator"] = generator
+    ingested.use(generator=generator)
     chain = RunnableLambda(lambda q: {"question": q, "threshold": 0.0}) | GroundingAgentRunnable(system=ingested)
     out = chain.invoke("What caused the reactor trip at Oconee on December 31, 1998?")
     assert out["abstained"] is False

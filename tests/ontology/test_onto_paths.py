@@ -31,14 +31,24 @@ def test_walking_back_uses_the_inverse_label(mini):
 
 def test_hops_bound_k_and_many_to_many(mini):
     assert kg_paths(mini, [GR + "EmergencyDieselGenerator"], [GR + "LossOfOffsitePower"], max_hops=1, k=3) == []
-    paths = kg_paths(mini, [GR + "EmergencyDieselGenerator", GR + "Fire"], [GR + "LossOfOffsitePower", GR + "Battery"], max_hops=3, k=2)
+    srcs, tgts = [GR + "EmergencyDieselGenerator", GR + "Fire"], [GR + "LossOfOffsitePower", GR + "Battery"]
+    # "battery -is a-> equipment <-is a- emergency diesel generator" runs through the abstract hub: not cited
+    (only,) = kg_paths(mini, srcs, tgts, max_hops=3, k=2)
+    assert GR + "Equipment" not in only.nodes
+    paths = kg_paths(mini, srcs, tgts, max_hops=3, k=2, via=[GR + "Equipment"])  # a question about "equipment"
     assert len(paths) == 2 and [p.cost for p in paths] == sorted(p.cost for p in paths)
     assert all(p.nodes[0] in (GR + "EmergencyDieselGenerator", GR + "Fire") for p in paths)
+    assert any(GR + "Equipment" in p.nodes for p in paths)
     assert kg_paths(mini, [GR + "Fire"], [GR + "Fire"]) == []
 
 
 def test_disjointness_is_never_a_path(mini):
-    for p in kg_paths(mini, [GR + "MainTransformer"], [GR + "AuxiliaryTransformer"], max_hops=3, k=5):
+    # siblings: "main transformer -is a-> transformer <-is a- auxiliary transformer" is cited only when the
+    # question names "transformer" (via); without it there is no path at all, never the disjointness
+    assert kg_paths(mini, [GR + "MainTransformer"], [GR + "AuxiliaryTransformer"], max_hops=3, k=5) == []
+    paths = kg_paths(mini, [GR + "MainTransformer"], [GR + "AuxiliaryTransformer"], max_hops=3, k=5, via=[GR + "Transformer"])
+    assert paths
+    for p in paths:
         assert "disjoint" not in p.render(mini)
         assert p.nodes[1] == GR + "Transformer"
 

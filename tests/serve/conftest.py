@@ -56,7 +56,7 @@ class EchoGenerator:
         self.calls += 1
         self.entered.release()
         if self.gate is not None:
-            self.gate.wait(30)
+            self.gate.wait(120)  # long enough for a burst to arrive on busy cores
         if self.delay:
             time.sleep(self.delay)
         user = messages[-1]["content"]
@@ -95,7 +95,7 @@ def serve_config(root: Path, **serve):
 
 def make_system(root: Path, embedder, generator, **serve):
     g = build_system(serve_config(root, **serve), embedder)
-    g.__dict__["generator"] = generator
+    g.use(generator=generator)
     return g
 
 

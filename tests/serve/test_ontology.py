@@ -115,7 +115,7 @@ def test_propose_validation(private_data, embedder):
         r = c.post("/ontology/review", json={"kind": "synonym", "term": "x"}, headers=AUTH)
         assert r.status_code == 422 and "needs `concept`" in r.json()["detail"]
         r = c.post("/ontology/review", json={"kind": "synonym", "term": "x", "concept": "NoSuchConcept"}, headers=AUTH)
-        assert r.status_code == 422
+        assert r.status_code == 404 and "NoSuchConcept" in str(r.json()["detail"])  # a resource that is not there
         assert c.post("/ontology/review", json={"kind": "other", "term": "x"}, headers=AUTH).status_code == 422
 
 

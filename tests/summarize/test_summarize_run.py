@@ -164,7 +164,7 @@ def test_model_rephrasings_are_checked_and_deterministic(summ_system, generator,
     cfg.summarize.rephrase = True
     cfg.summarize.max_rephrase_per_group = 1
     g = build_system(cfg, embedder)
-    g.__dict__["generator"] = generator
+    g.use(generator=generator)
     req = dict(by="facility", where={"facility": "PRAIRIE ISLAND"}, fmt="json", force=True)
     one = run_summaries(g, SummarizeRequest(**req), tmp_path / "a")
     two = run_summaries(g, SummarizeRequest(**req), tmp_path / "b")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import importlib
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +32,42 @@ class Adapter:
     estimate: Callable[[CorpusConfig, Path], int | None]
 
 
+# A source that cannot be read further (truncated gzip, I/O error, corrupt deflate stream).
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+class SourceReadError(RecordError):
+    """The rest of a source, after its last readable record: one reject, and ingest then stops."""
+
+
+def guarded(read: Reader) -> Reader:
+    """`read`, but a read error mid-file ends the records with one SourceReadError naming the file
+    and the last good location, instead of an exception (EOFError would reach click as Ctrl-D)."""
+
+    def reader(corpus: CorpusConfig, path: Path) -> Iterator[Item]:
+        last = ""
+        items = iter(read(corpus, path))
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except READ_ERRORS as exc:
+                where = f"after {last}" if last else "before the first record"
+                why = (str(exc) or type(exc).__name__).splitlines()[0][:200]
+                yield SourceReadError(str(path), where, f"read error {where}: {type(exc).__name__}: {why}; the rest of the file was not read")
+                return
+            last = getattr(item, "location", "") or last
+            yield item
+
+    return reader
+
+
 def adapter_for(fmt: str) -> Adapter:
     if fmt not in _MODULES:
         raise ValueError(f"corpus format {fmt!r} is not supported; use one of {sorted(_MODULES)}")
     mod = importlib.import_module(f"grounding.ingest.adapters.{_MODULES[fmt]}")
-    return Adapter(mod.read, mod.fields, mod.estimate)
+    return Adapter(guarded(mod.read), mod.fields, mod.estimate)
 
 
 def reader_for(fmt: str) -> Reader:
@@ -46,7 +78,7 @@ def fields_seen(read: Reader, corpus: CorpusConfig, path: Path, peek: int = 1000
     """Field names of the first `peek` records, for sources without a header (JSON records)."""
     seen: set[str] = set()
     n = 0
-    for rec in read(corpus, path):
+    for rec in guarded(read)(corpus, path):  # a file cut short: the fields of what can be read
         if isinstance(rec, RawRecord):
             seen.update(rec.fields)
             n += 1

@@ -1,7 +1,7 @@
 """A folder of plain-text files: one report per file.
 
 Each file becomes a record {id, path, name, text, modified}: `id` is the path relative to
-the folder without its suffix (stable across runs), `name` the file name without suffix,
+the folder without its suffix, "/" written "." (stable across runs), `name` the file name without suffix,
 `modified` the file's modification date. The text's first line becomes the title when it is
 a headline (see records.split_headline), else its first sentence.
 """
@@ -51,6 +51,7 @@ def read(corpus: CorpusConfig, path: Path) -> Iterator[Item]:
             continue
         mtime = datetime.fromtimestamp(f.stat().st_mtime, tz=timezone.utc).date().isoformat()
         stem = rel.rsplit(".", 1)[0] if "." in f.name else rel
+        stem = stem.replace("/", ".")  # ids are letters, digits and _ . - (sub/b.txt -> "sub.b")
         fields = {"id": stem, "path": rel, "name": f.stem, "text": text, "modified": mtime}
         if corpus.rename:
             fields = {corpus.rename.get(k, k): v for k, v in fields.items()}

@@ -253,6 +253,7 @@ function renderAnswer(ans, threshold) {
   if (!keys.length) list.append(el("li", { class: "muted" }, "no evidence was found"));
 
   drawPaths(ans);
+  drawAggregate(ans);
 
   const dropped = ans.dropped_sentences || [];
   $("dropped-block").hidden = dropped.length === 0;
@@ -352,6 +353,44 @@ async function openReport(id, excerpt) {
   box.append(document.createTextNode(text.slice(pos)));
   const first = box.querySelector("mark");
   if (first) first.scrollIntoView({ block: "nearest" });
+}
+
+// An aggregate / distribution answer (docs/aggregates.md): the query, a table of the numbers, the chart of a
+// trend, the SQL and the ids of every counted report.
+function drawAggregate(ans) {
+  const agg = ans.aggregate;
+  $("agg-block").hidden = !agg || !agg.result;
+  if (!agg || !agg.result) return;
+  $("agg-query").textContent = agg.readable || "";
+  const chart = $("agg-chart");
+  chart.hidden = !agg.chart_png;
+  if (agg.chart_png) chart.src = agg.chart_png;
+  const res = agg.result;
+  const table = $("agg-table");
+  table.replaceChildren();
+  let rows = [];
+  let head = ["", "value"];
+  if (res.series) {
+    head = ["year", "count"];
+    rows = Object.entries(res.series);
+  } else if (res.rows && agg.kind === "distribution") {
+    head = [agg.category || "concept", "reports", "examples"];
+    rows = res.rows.map((r) => [r.label, r.reports, (r.cited || []).map((k) => "[" + k + "]").join(" ")]);
+  } else if (res.rows) {
+    head = [(agg.query && agg.query.group_by) || "group", "value"];
+    rows = res.rows.map((r) => [r.group, r.value]);
+  } else if (res.part !== undefined) {
+    head = ["", "value"];
+    rows = [["part", res.part], ["total", res.total], ["share", (100 * res.share).toFixed(1) + "%"]];
+  } else {
+    rows = [["value", res.value], ["reports", res.reports]];
+    if (res.recorded !== undefined) rows.push(["reports recording it", res.recorded]);
+  }
+  table.append(el("tr", {}, ...head.map((h) => el("th", {}, String(h)))));
+  for (const r of rows) table.append(el("tr", {}, ...r.map((c) => el("td", {}, String(c)))));
+  $("agg-sql").textContent = (agg.sql || []).map((q, i) => q + "\n-- " + JSON.stringify((agg.params || [])[i] || {})).join("\n\n");
+  const ids = agg.report_ids || [];
+  $("agg-ids").textContent = ids.length ? `${ids.length} counted report(s): ` + ids.slice(0, 30).join(", ") + (ids.length > 30 ? " …" : "") : "";
 }
 
 function drawPaths(ans) {

@@ -1,0 +1,135 @@
+"""Does the report an answer cites come from the place the question names, in any language?
+
+The metadata catalog (retrieve/metadata.py) recognizes a place only when the question spells a
+name the reports use ("Indian Point", "Indiana에서"). A question that names a place the catalog
+does not recognize ("인디언 포인트에서", a plant with no report, a misspelling) gets no place
+filter, and retrieval may then find the right date at another plant. A single-event answer
+citing that report is a wrong-place answer: the agent abstains (`wrong_place` signal).
+
+Places named: in English, a capitalized name after "at", "in", "near" or "from"; in Korean, the
+Hangul words before a locative particle (에서, 에, 의). A Korean name is compared with the
+report's Latin place names by pronunciation: romanized (Revised Romanization, with the vowel
+Korean adds to loanwords dropped) and fuzzy-matched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
+_GENERIC = {
+    "the", "unit", "units", "plant", "station", "nuclear", "power", "generating", "energy", "center", "county", "city",
+    "of", "and", "nrc", "reactor", "reactors", "site", "facility", "area", "state", "region", "grid", "mode", "hot",
+    "cold", "standby", "shutdown", "startup", "full", "korean", "english", "oe", "doe", "eia",
+}
+_EN_PLACE = re.compile(r"\b(?:at|in|near|from)\s+((?:[A-Z][\w'&.-]*)(?:\s+(?:[A-Z][\w'&.-]*|\d{1,2}(?!\d)|[Oo]f|and|&))*)")
+_KO_PLACE = re.compile(r"(?<!\w)((?:[\uac00-\ud7a3]+\s+){0,2}[\uac00-\ud7a3]+?)(?:에서는|에서|에는|에|의)(?=[\s?.!,]|$)")
+_KO_GENERIC = {
+    "원자로", "발전소", "원전", "원자력", "변전소", "송전선", "변압기", "발전기", "터빈", "펌프", "밸브", "계통", "시스템",
+    "사고", "정지", "공장", "지역", "도시", "주", "날", "때", "당시", "오전", "오후", "이후", "이전", "동안", "중", "호기",
+    "보고서", "사건", "이벤트", "설비", "냉각재", "급수", "전력", "정전", "화재", "비상", "발전", "소내", "소외", "무엇",
+    "어디", "언제", "그날", "해당", "이", "그", "저", "년", "월", "일",
+}
+
+SOUND_MATCH = 70  # rapidfuzz partial ratio of the romanized name to the report's place name
+
+# Hangul syllable = (initial, medial, final); romanized for comparison with Latin names.
+_INITIAL = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
+_MEDIAL = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu", "eu",
+           "ui", "i"]
+_FINAL = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p", "t", "t", "ng",
+          "t", "t", "k", "t", "p", "t"]
+
+
+def romanize(text: str) -> str:
+    """Hangul -> Latin letters, for comparing a transliterated name with its original spelling.
+
+    Loanword habits are undone: the vowel Korean inserts after a final consonant (포인트
+    po-in-teu -> "pointu" -> "point") is dropped before a consonant or at the end of a word.
+    """
+    words = []
+    for word in text.split():
+        out = []
+        for ch in word:
+            code = ord(ch) - 0xAC00
+            if 0 <= code < 11172:
+                i, rest = divmod(code, 588)
+                m, f = divmod(rest, 28)
+                syl = _INITIAL[i] + _MEDIAL[m] + _FINAL[f]
+                out.append(syl)
+            elif ch.isascii() and ch.isalnum():
+                out.append(ch.lower())
+        w = "".join(out)
+        w = re.sub(r"eu(?=[^aeiouy]|$)", "", w)
+        w = w.replace("eo", "a").replace("ae", "e")
+        words.append(w)
+    return " ".join(w for w in words if w)
+
+
+def _sound(latin: str) -> str:
+    """A Latin name in the same rough phonetic form as `romanize` gives."""
+    s = latin.lower()
+    for a, b in (("ph", "p"), ("th", "t"), ("ck", "k"), ("c", "k"), ("q", "k"), ("x", "ks"), ("f", "p"), ("v", "b"),
+                 ("z", "j"), ("ee", "i"), ("oo", "u"), ("w", "u"), ("y", "i"), ("l", "r")):
+        s = s.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]", "", s))
+
+
+def named_places(question: str) -> list[str]:
+    """Place names the question gives, as written: English capitalized names after at/in/near/from,
+    Korean words before a locative particle (dates and common nouns left out)."""
+    out: list[str] = []
+    for m in _EN_PLACE.finditer(question):
+        words = [w for w in re.findall(r"[A-Za-z][\w'&.-]*", m.group(1))]
+        keep = [w for w in words if w.lower().strip(".") not in _MONTHS | _GENERIC and len(w) >= 3]
+        if keep:
+            out.append(" ".join(keep))
+    for m in _KO_PLACE.finditer(question):
+        words = [w for w in m.group(1).split() if w not in _KO_GENERIC and not re.search(r"\d", w)]
+        if words and not any(w in _KO_GENERIC for w in words[-1:]):
+            out.append(" ".join(words))
+    return out
+
+
+def place_matches(place: str, texts: Iterable[str]) -> bool:
+    """Whether a named place is one of `texts` (a report's facility, area, metadata, title, text)."""
+    hay = [t for t in texts if t]
+    if not hay:
+        return True  # nothing to compare with: no evidence of a wrong place
+    low = " ".join(hay).lower()
+    if re.search(r"[\uac00-\ud7a3]", place):
+        if place in " ".join(hay):
+            return True
+        rom = _sound(romanize(place))
+        if len(rom) < 3:
+            return True
+        names = [_sound(t) for t in hay[:3] if t]  # facility, area, title: where names are
+        return any(n and fuzz.partial_ratio(rom, n) >= SOUND_MATCH for n in names)
+    tokens = [t.lower() for t in re.findall(r"[A-Za-z][\w'&-]*", place) if t.lower() not in _GENERIC and len(t) >= 3]
+    return not tokens or any(re.search(rf"\b{re.escape(t)}\b", low) for t in tokens)
+
+
+def wrong_place(question: str, recognized: list[str], cited: list[list[str]]) -> str:
+    """The place the question names that none of the cited reports is from, or "".
+
+    recognized: places the metadata catalog recognized in the question (normalized keys);
+    cited: per cited report, its place texts (facility, area, title, then any metadata and text).
+    """
+    if not cited:
+        return ""
+    if recognized:
+        for key in recognized:
+            if not any(f" {key} " in " " + re.sub(r"[^0-9a-z\uac00-\ud7a3]+", " ", " ".join(c).lower()) + " " for c in cited):
+                return key
+        return ""
+    for place in named_places(question):
+        if not any(place_matches(place, c) for c in cited):
+            return place
+    return ""
