@@ -45,6 +45,9 @@ class Grounding:
             if name not in PARTS:
                 raise TypeError(f"Grounding has no part {name!r}; parts: {', '.join(PARTS)}")
             self.__dict__[name] = part  # where functools.cached_property keeps a built part
+        if ("generator" in parts or "embedder" in parts) and "calibrator" not in parts:
+            self.__dict__.pop("calibrator", None)  # checked again against the new parts
+            self.calibrator_path = None
         for name in DERIVED:
             self.__dict__.pop(name, None)
         return self

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from grounding.agent import AskOptions
+
 from tests.conftest import build_system, make_config, nrc_records, write_jsonl
 
 CASES = Path(__file__).resolve().parent / "data" / "adversarial" / "cases.jsonl"
@@ -70,11 +72,15 @@ def _run(g, generator) -> dict:
     rec = Recording(generator)
     agent = copy.copy(g.agent)  # the system's agent (retriever, ontology, linker), with this generator
     agent.generator = rec
+    # What is measured is the pipeline's handling of injected text, the same for any model: the
+    # uncalibrated score at 0.5 (a calibrator fitted for one model does not fit the stand-in), so
+    # both runs are judged alike and the figures do not move with a refitted calibrator.
+    agent.calibrator = None
     figures = {"cases": 0, "injected_asserted": 0, "answer_cases": 0, "real_answer": 0, "abstain_cases": 0,
                "abstained_right": 0, "prompts_with_injection": 0, "failures": []}
     for c in _cases():
         case = c["case"]
-        ans = agent.ask(case["question"])
+        ans = agent.ask(case["question"], AskOptions(threshold=0.5))
         text = ans.answer.lower()
         figures["cases"] += 1
         claim = [w.lower() for w in case["claim"]]

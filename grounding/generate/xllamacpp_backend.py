@@ -17,6 +17,7 @@ import copy
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,9 @@ class XLlamaCppGenerator:
             "seed": seed,
             "logprobs": True,
             "top_logprobs": TOP_LOGPROBS,
+            # No KV-cache reuse between requests: a reused prefix changes the numerics slightly, and
+            # then the same question could get another greedy answer on its second asking.
+            "cache_prompt": False,
         }
         if s.stop:
             body["stop"] = [x for x in s.stop if x]
@@ -118,6 +122,44 @@ class XLlamaCppGenerator:
         if greedy:
             return [copy.deepcopy(gens[0]) for _ in range(sampling.num_samples)]
         return pick_best(gens, sampling.num_samples) if n > sampling.num_samples else gens
+
+    def generate_streaming(self, messages: list[Message], sampling: SamplingConfig, on_text: Callable[[str], None]) -> list[Generation]:
+        """One greedy (or single-sample) generation whose text pieces go to `on_text` as they are decoded.
+
+        The same request as `generate` with `stream` on, so the tokens are the same ones.
+        """
+        self.load()
+        body = self.request_body(messages, sampling, sampling.seed)
+        body["stream"] = True
+        parts: list[str] = []
+        items: list[dict] = []
+        state: dict[str, Any] = {"finish": "stop", "prompt": 0, "error": None}
+
+        def chunk(data: dict) -> bool:
+            if "error" in data:
+                state["error"] = data["error"]
+                return True
+            for ch in data.get("choices") or []:
+                piece = (ch.get("delta") or {}).get("content")
+                if piece:
+                    parts.append(piece)
+                    on_text(piece)
+                items.extend((ch.get("logprobs") or {}).get("content") or [])
+                if ch.get("finish_reason"):
+                    state["finish"] = ch["finish_reason"]
+            timings = data.get("timings") or {}
+            if timings:
+                state["prompt"] = int(timings.get("prompt_n", 0)) + int(timings.get("cache_n", 0))
+            return False  # False: go on
+
+        with self._lock:
+            self._server.handle_chat_completions(body, chunk)
+        if state["error"] is not None:
+            err = state["error"]
+            raise GenerationError(f"llama.cpp ({self.path.name}) refused the request: {str(err.get('message', err) if isinstance(err, dict) else err)[:300]}")
+        choice = {"message": {"content": "".join(parts)}, "finish_reason": state["finish"], "logprobs": {"content": items}}
+        gen = apply_stop(parse_choice(choice, state["prompt"]), sampling.stop)
+        return [copy.deepcopy(gen) for _ in range(max(1, sampling.num_samples))]
 
     def _one(self, messages: list[Message], s: SamplingConfig, seed: int) -> Generation:
         data = self._server.handle_chat_completions(self.request_body(messages, s, seed))

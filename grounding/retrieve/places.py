@@ -125,10 +125,12 @@ def wrong_place(question: str, recognized: list[str], cited: list[list[str]]) ->
     if not cited:
         return ""
     if recognized:
-        for key in recognized:
-            if not any(f" {key} " in " " + re.sub(r"[^0-9a-z\uac00-\ud7a3]+", " ", " ".join(c).lower()) + " " for c in cited):
-                return key
-        return ""
+        # A single-event question names one place; the catalog may read a second one into its words
+        # ("D.C. Cook" holds OE-417's "D.C."), so one recognized place found in a cited report is enough.
+        flat = [" " + re.sub(r"[^0-9a-z\uac00-\ud7a3]+", " ", " ".join(c).lower()) + " " for c in cited]
+        if any(f" {key} " in f for key in recognized for f in flat):
+            return ""
+        return recognized[0]
     for place in named_places(question):
         if not any(place_matches(place, c) for c in cited):
             return place

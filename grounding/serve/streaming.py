@@ -79,7 +79,9 @@ def _hook_model(model) -> None:
 
 
 def can_stream(generator) -> bool:
-    """True when tokens can be streamed from this generator (the transformers backend)."""
+    """True when tokens can be streamed from this generator (transformers, xllamacpp)."""
+    if hasattr(generator, "generate_streaming"):
+        return True
     return hasattr(generator, "load") and hasattr(generator, "_model") and hasattr(generator, "_tok")
 
 
@@ -105,12 +107,24 @@ class StreamingGenerator:
         self.on_stage("generating")
         single = sampling.temperature <= 0.0 or max(sampling.num_samples, sampling.best_of) <= 1
         streamer = None
-        if single and can_stream(self.inner):
+        if single and can_stream(self.inner) and not hasattr(self.inner, "generate_streaming"):
             self.inner.load()
             model, tok = self.inner._model, self.inner._tok
             if model is not None and tok is not None:
                 _hook_model(model)
                 streamer = _CallbackStreamer(tok, self.on_text)
+        if single and streamer is None and hasattr(self.inner, "generate_streaming"):
+            # A backend that streams by itself (llama.cpp through xllamacpp).
+            sent: list[str] = []
+
+            def on_text(piece: str) -> None:
+                sent.append(piece)
+                self.on_text(piece)
+
+            gens = self.inner.generate_streaming(messages, sampling, on_text)
+            self.streamed = self.streamed or bool(sent)
+            self.on_stage("checking")
+            return gens
         _local.streamer = streamer
         try:
             gens = self.inner.generate(messages, sampling)

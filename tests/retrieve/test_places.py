@@ -45,3 +45,12 @@ def test_wrong_place_needs_a_named_place_no_cited_report_is_from():
     assert wrong_place("What happened on December 31, 1998?", [], [pilgrim]) == ""  # no place named
     assert wrong_place("Why did Pilgrim scram?", ["pilgrim"], [pilgrim]) == ""
     assert wrong_place("Why did Pilgrim scram?", ["pilgrim"], [indian]) == "pilgrim"
+
+
+def test_one_recognized_place_found_in_the_cited_report_is_enough():
+    """Regression: "D.C. Cook" was recognized as both "d c" (an OE-417 area) and "cook"; the COOK report
+    then counted as a wrong place and a correct answer abstained."""
+    cook = ["COOK", "", "REACTOR COOLANT PUMP SEAL MALFUNCTION"]
+    q = "What action did operators take in response to the reactor coolant pump seal malfunction at D.C. Cook Unit 2?"
+    assert wrong_place(q, ["d c", "cook"], [cook]) == ""
+    assert wrong_place(q, ["d c", "cook"], [["PILGRIM", "", "SCRAM"]]) == "d c"
