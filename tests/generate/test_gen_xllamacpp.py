@@ -47,3 +47,13 @@ def test_a_prompt_over_the_context_is_a_clear_error():
     long = [{"role": "user", "content": "word " * 400}]
     with pytest.raises(GenerationError, match="refused the request|context"):
         g.generate(long, SamplingConfig(max_new_tokens=8))
+
+
+def test_streaming_gives_the_same_tokens_as_generate(gen):
+    """What the page shows while the model writes is what the checks then judge."""
+    s = SamplingConfig(max_new_tokens=24)
+    pieces: list[str] = []
+    streamed = gen.generate_streaming(MSGS, s, pieces.append)[0]
+    plain = gen.generate(MSGS, s)[0]
+    assert "".join(pieces) == streamed.text == plain.text
+    assert [t.text for t in streamed.tokens] == [t.text for t in plain.tokens]
