@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ import numpy as np
 from grounding.config import GeneratorConfig, SamplingConfig
 from grounding.generate.base import Generation, Message, TokenInfo
 from grounding.generate.errors import BackendUnavailableError, GenerationError
-from grounding.generate.model_cache import packaged_smollm2_gguf
+from grounding.generate.model_cache import gguf_file
 from grounding.generate.postprocess import find_stop, pick_best, trim_tokens
 
 TOP_ALTERNATIVES = 5
@@ -57,9 +56,7 @@ class LlamaCppGenerator:
     def __init__(self, cfg: GeneratorConfig, n_ctx: int = 0) -> None:
         self._llama_cpp = _import_llama_cpp()
         self.cfg = cfg
-        self.path = Path(cfg.model_path).expanduser() if cfg.model_path else packaged_smollm2_gguf()
-        if self.path.suffix.lower() != ".gguf" or not self.path.is_file():
-            raise GenerationError(f"generator.backend='llamacpp' needs a .gguf file; {self.path} is not one")
+        self.path = gguf_file(cfg.model_path, "llamacpp")
         self.name = f"llamacpp:{self.path.stem.lower()}"
         self.n_ctx = n_ctx  # 0 = the model's training context
         self.load_seconds: float | None = None

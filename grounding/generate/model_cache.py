@@ -47,6 +47,16 @@ def packaged_smollm2_gguf() -> Path:
     return path
 
 
+def gguf_file(model_path: str, backend: str) -> Path:
+    """The .gguf file a llama.cpp backend runs (empty = the packaged SmolLM2), or an error naming the backend."""
+    from grounding.generate.errors import GenerationError
+
+    path = Path(model_path).expanduser() if model_path else packaged_smollm2_gguf()
+    if path.suffix.lower() != ".gguf" or not path.is_file():
+        raise GenerationError(f"generator.backend='{backend}' needs a .gguf file; {path} is not one")
+    return path
+
+
 def resolve_source(model_path: str) -> ModelSource:
     """Turn `generator.model_path` ("" = packaged SmolLM2) into a loadable source."""
     if not model_path:

@@ -18,13 +18,12 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from grounding.config import GeneratorConfig, SamplingConfig
 from grounding.generate.base import Generation, Message
 from grounding.generate.errors import BackendUnavailableError, GenerationError
-from grounding.generate.model_cache import packaged_smollm2_gguf
+from grounding.generate.model_cache import gguf_file
 from grounding.generate.openai_backend import parse_choice
 from grounding.generate.postprocess import apply_stop, pick_best
 
@@ -50,9 +49,7 @@ class XLlamaCppGenerator:
     def __init__(self, cfg: GeneratorConfig, n_ctx: int = DEFAULT_CTX) -> None:
         self._x = _import_xllamacpp()
         self.cfg = cfg
-        self.path = Path(cfg.model_path).expanduser() if cfg.model_path else packaged_smollm2_gguf()
-        if self.path.suffix.lower() != ".gguf" or not self.path.is_file():
-            raise GenerationError(f"generator.backend='xllamacpp' needs a .gguf file; {self.path} is not one")
+        self.path = gguf_file(cfg.model_path, "xllamacpp")
         self.name = f"xllamacpp:{self.path.stem.lower()}"
         self.n_ctx = n_ctx
         self.load_seconds: float | None = None
