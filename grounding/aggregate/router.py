@@ -50,6 +50,18 @@ def _first(patterns: list[str], q: str) -> re.Match | None:
     return None
 
 
+def _asked(items, q: str, corpus: str | None) -> list:
+    """(item, match) for each configured measure / qualifier of `corpus` whose `ask` pattern matches `q`."""
+    out = []
+    for item in items:
+        if corpus and item.corpus != corpus:
+            continue
+        m = _first(item.ask, q)
+        if m is not None:
+            out.append((item, m))
+    return out
+
+
 def _extend(q: str, m: re.Match) -> str:
     """The matched text, extended to the end of its last word."""
     end = m.end()
@@ -121,25 +133,12 @@ class Router:
         return out
 
     def _measures(self, q: str, corpus: str | None) -> list[tuple[MeasureConfig, re.Match]]:
-        found = []
-        for ms in self.cfg.measure:
-            if corpus and ms.corpus != corpus:
-                continue
-            m = _first(ms.ask, q)
-            if m is not None:
-                found.append((ms, m))
+        found = _asked(self.cfg.measure, q, corpus)
         found.sort(key=lambda t: (-t[0].priority, -(t[1].end() - t[1].start())))
         return found
 
     def _qualifiers(self, q: str, corpus: str | None):
-        out = []
-        for qual in self.cfg.qualifier:
-            if corpus and qual.corpus != corpus:
-                continue
-            m = _first(qual.ask, q)
-            if m is not None:
-                out.append((qual, m))
-        return out
+        return _asked(self.cfg.qualifier, q, corpus)
 
     def _group(self, q: str, corpus: str, kind: str) -> GroupByConfig | None:
         cands = [g for g in self.cfg.group_by if corpus in g.fields]

@@ -69,12 +69,17 @@ def ingest(
     except IndexModelMismatch as exc:
         fail(str(exc), code=2)
     total = len(wanted) if wanted is not None else (count_records(cfg, chosen) or None)
+
+    def records_done(s) -> int:
+        # Layout rows count towards the whole source, not towards a profile's id list.
+        return s.read + (0 if wanted is not None else s.skipped)
+
     with progress("ingest", total, console, unit="records", quiet=quiet) as update:
         t0 = time.monotonic()
 
         def tick(s) -> None:
             elapsed = max(time.monotonic() - t0, 1e-9)
-            done = s.read + (0 if wanted is not None else s.skipped)
+            done = records_done(s)
             update(done, total=done if total and done > total else None,
                    detail=f"{s.embedded:,} chunks embedded ({s.embedded / elapsed:,.1f}/s), {s.rejected:,} rejected")
 
@@ -84,7 +89,7 @@ def ingest(
             fail(str(exc), code=3)
         except ConfigError as exc:
             fail(str(exc), code=2)
-        done = summary.read + (0 if wanted is not None else summary.skipped)
+        done = records_done(summary)
         update(done, total=done)
     d = summary.as_dict()
     if as_json:

@@ -152,19 +152,21 @@ class XLlamaCppGenerator:
         with self._lock:
             self._server.handle_chat_completions(body, chunk)
         if state["error"] is not None:
-            err = state["error"]
-            raise GenerationError(f"llama.cpp ({self.path.name}) refused the request: {str(err.get('message', err) if isinstance(err, dict) else err)[:300]}")
+            raise self._refused({"error": state["error"]})
         choice = {"message": {"content": "".join(parts)}, "finish_reason": state["finish"], "logprobs": {"content": items}}
         gen = apply_stop(parse_choice(choice, state["prompt"]), sampling.stop)
         return [copy.deepcopy(gen) for _ in range(max(1, sampling.num_samples))]
 
+    def _refused(self, data: Any) -> GenerationError:
+        """The embedded server answers errors as {"error": {"code", "message", "type"}} (a prompt over the context)."""
+        err = data.get("error", data) if isinstance(data, dict) else data
+        msg = err.get("message", err) if isinstance(err, dict) else err
+        return GenerationError(f"llama.cpp ({self.path.name}) refused the request: {str(msg)[:300]}")
+
     def _one(self, messages: list[Message], s: SamplingConfig, seed: int) -> Generation:
         data = self._server.handle_chat_completions(self.request_body(messages, s, seed))
         if not isinstance(data, dict) or "choices" not in data:
-            # The embedded server answers errors as {"error": {"code", "message", "type"}} (a prompt over the context).
-            err = data.get("error", data) if isinstance(data, dict) else data
-            msg = err.get("message", err) if isinstance(err, dict) else err
-            raise GenerationError(f"llama.cpp ({self.path.name}) refused the request: {str(msg)[:300]}")
+            raise self._refused(data)
         try:
             choice = sorted(data["choices"], key=lambda c: c.get("index", 0))[0]
             prompt_tokens = int((data.get("usage") or {}).get("prompt_tokens", 0))
