@@ -12,15 +12,17 @@ from __future__ import annotations
 import copy
 import threading
 import time
+from collections.abc import Generator as PieceGenerator
 from typing import Any
 
 import numpy as np
 
 from grounding.config import GeneratorConfig, SamplingConfig
-from grounding.generate.base import Generation, Message, TokenInfo
+from grounding.generate.base import Generation, Message, TextStream, TokenInfo, is_single
 from grounding.generate.errors import BackendUnavailableError, GenerationError
 from grounding.generate.model_cache import gguf_file
 from grounding.generate.postprocess import find_stop, pick_best, trim_tokens
+from grounding.generate.streaming import StopHoldback
 
 TOP_ALTERNATIVES = 5
 INSTALL_HINT = "pip install 'grounding[llamacpp]'  (compiles llama.cpp: about 7.5 min on 2 cores)"
@@ -100,18 +102,47 @@ class LlamaCppGenerator:
             raise GenerationError("num_samples and max_new_tokens must be at least 1")
         self.load()
         with self._lock:
-            ids = self._prompt_ids(messages)
-            if len(ids) + sampling.max_new_tokens > self._llm.n_ctx():
-                raise GenerationError(
-                    f"prompt ({len(ids)} tokens) + max_new_tokens ({sampling.max_new_tokens}) exceeds the "
-                    f"model context of {self._llm.n_ctx()} tokens; shorten the evidence"
-                )
+            ids = self._checked_prompt(messages, sampling)
             greedy = sampling.temperature <= 0.0
             n = 1 if greedy else max(sampling.num_samples, sampling.best_of)
             gens = [self._one(ids, sampling, sampling.seed + i) for i in range(n)]
         if greedy:
             return [copy.deepcopy(gens[0]) for _ in range(sampling.num_samples)]
         return pick_best(gens, sampling.num_samples) if n > sampling.num_samples else gens
+
+    def stream(self, messages: list[Message], sampling: SamplingConfig) -> TextStream:
+        """The same token loop as `generate`, its text handed on as each token is decoded."""
+        if not is_single(sampling):
+            return TextStream.whole(self.generate(messages, sampling))
+        if sampling.num_samples < 1 or sampling.max_new_tokens < 1:
+            raise GenerationError("num_samples and max_new_tokens must be at least 1")
+        self.load()
+        return TextStream(self._stream_pieces(messages, sampling))
+
+    def _stream_pieces(self, messages: list[Message], sampling: SamplingConfig) -> PieceGenerator[str, None, list[Generation]]:
+        hold = StopHoldback(sampling.stop)
+        with self._lock:
+            steps = self._steps(self._checked_prompt(messages, sampling), sampling, sampling.seed)
+            while True:
+                try:
+                    piece = next(steps)
+                except StopIteration as done:
+                    gen: Generation = done.value
+                    break
+                if out := hold.feed(piece):
+                    yield out
+        if tail := hold.finish(gen.text):
+            yield tail
+        return [copy.deepcopy(gen) for _ in range(sampling.num_samples)]
+
+    def _checked_prompt(self, messages: list[Message], sampling: SamplingConfig) -> list[int]:
+        ids = self._prompt_ids(messages)
+        if len(ids) + sampling.max_new_tokens > self._llm.n_ctx():
+            raise GenerationError(
+                f"prompt ({len(ids)} tokens) + max_new_tokens ({sampling.max_new_tokens}) exceeds the "
+                f"model context of {self._llm.n_ctx()} tokens; shorten the evidence"
+            )
+        return ids
 
     def _alt(self, token_id: int) -> str:
         text = self._alt_cache.get(token_id)
@@ -121,7 +152,18 @@ class LlamaCppGenerator:
         return text
 
     def _one(self, ids: list[int], s: SamplingConfig, seed: int) -> Generation:
-        """One sequence: token by token, so stop strings and EOS end it exactly where they occur."""
+        steps = self._steps(ids, s, seed)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+
+    def _steps(self, ids: list[int], s: SamplingConfig, seed: int) -> PieceGenerator[str, None, Generation]:
+        """One sequence: token by token, so stop strings and EOS end it exactly where they occur.
+
+        Yields each token's text as decoded (before any stop cut); returns the finished Generation.
+        """
         llm, rec = self._llm, _StepRecorder()
         llm.set_seed(seed)
         stops = [x for x in s.stop if x]
@@ -150,8 +192,10 @@ class LlamaCppGenerator:
             top = np.argpartition(-rec.logp, TOP_ALTERNATIVES)[:TOP_ALTERNATIVES]
             top = top[np.argsort(-rec.logp[top])]
             alts = [(self._alt(int(t)), float(rec.logp[t])) for t in top]
-            tokens.append(TokenInfo(now[len(text) :], float(rec.logp[tok]), max(0.0, rec.entropy), alts))
+            piece = now[len(text) :]
+            tokens.append(TokenInfo(piece, float(rec.logp[tok]), max(0.0, rec.entropy), alts))
             text = now
+            yield piece
             cut = find_stop(text, stops)
             if cut >= 0:
                 text, tokens, finish = text[:cut], trim_tokens(tokens, cut), "stop"

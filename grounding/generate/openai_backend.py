@@ -9,15 +9,19 @@ the client asks for max(num_samples, best_of) choices and keeps the best by mean
 from __future__ import annotations
 
 import copy
+import json
 import math
+from collections.abc import Generator as PieceGenerator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
 from grounding.config import GeneratorConfig, SamplingConfig
-from grounding.generate.base import Generation, Message, TokenInfo
+from grounding.generate.base import Generation, Message, TextStream, TokenInfo, is_single
 from grounding.generate.errors import GenerationError
 from grounding.generate.postprocess import apply_stop, entropy_lower_bound, pick_best
+from grounding.generate.streaming import StopHoldback
 
 TOP_LOGPROBS = 5  # the most OpenAI's API allows in chat completions is 20; 5 is what vLLM serves cheaply
 
@@ -72,6 +76,42 @@ class OpenAIGenerator:
             return [copy.deepcopy(gens[0]) for _ in range(sampling.num_samples)]
         return pick_best(gens, sampling.num_samples) if len(gens) > sampling.num_samples else gens
 
+    def stream(self, messages: list[Message], sampling: SamplingConfig) -> TextStream:
+        """The same request with `stream: true`: the server's server-sent events, piece by piece."""
+        if not is_single(sampling):
+            return TextStream.whole(self.generate(messages, sampling))
+        body = {**self.request_body(messages, sampling), "stream": True, "stream_options": {"include_usage": True}}
+        return TextStream(self._stream_pieces(body, sampling))
+
+    def _stream_pieces(self, body: dict[str, Any], sampling: SamplingConfig) -> PieceGenerator[str, None, list[Generation]]:
+        hold = StopHoldback(sampling.stop)
+        parts: list[str] = []
+        items: list[dict[str, Any]] = []
+        state: dict[str, Any] = {"finish": "stop", "prompt": 0}
+        try:
+            with self._client.stream("POST", self.url, json=body) as resp:
+                if resp.status_code >= 400:
+                    resp.read()
+                    raise GenerationError(f"{self.url} returned HTTP {resp.status_code}: {resp.text[:500]}")
+                for data in _sse_data(resp.iter_lines(), self.url):
+                    for piece in _stream_chunk(data, parts, items, state, self.url):
+                        if out := hold.feed(piece):
+                            yield out
+        except httpx.ConnectError as exc:
+            raise GenerationError(f"cannot connect to {self.url} (connection refused?): is the server running? {exc}") from exc
+        except httpx.TimeoutException as exc:
+            raise GenerationError(f"{self.url} did not answer within {self.cfg.timeout_s} s") from exc
+        except httpx.HTTPError as exc:
+            raise GenerationError(f"request to {self.url} failed: {exc!r}") from exc
+        choice = {"message": {"content": "".join(parts)}, "finish_reason": state["finish"], "logprobs": {"content": items}}
+        try:
+            gen = apply_stop(parse_choice(choice, state["prompt"]), sampling.stop)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise GenerationError(f"{self.url} streamed malformed logprobs ({exc!r})") from exc
+        if tail := hold.finish(gen.text):
+            yield tail
+        return [copy.deepcopy(gen) for _ in range(sampling.num_samples)]
+
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         try:
             resp = self._client.post(self.url, json=body)
@@ -98,6 +138,41 @@ def parse_choice(choice: dict[str, Any], prompt_tokens: int) -> Generation:
     finish = "length" if choice.get("finish_reason") == "length" else "stop"
     items = (choice.get("logprobs") or {}).get("content") or []
     return Generation(text, [_parse_token(it) for it in items], finish, prompt_tokens)
+
+
+def _sse_data(lines: Iterator[str], url: str) -> Iterator[dict[str, Any]]:
+    """The JSON objects of an event stream's `data:` lines, up to `[DONE]`."""
+    for line in lines:
+        if not line.startswith("data:"):
+            continue  # comments, event names, blank separators
+        payload = line[5:].strip()
+        if payload == "[DONE]":
+            return
+        try:
+            data = json.loads(payload)
+        except ValueError as exc:
+            raise GenerationError(f"{url} streamed an event that is not JSON: {payload[:300]!r}") from exc
+        if isinstance(data, dict):
+            yield data
+
+
+def _stream_chunk(data: dict[str, Any], parts: list[str], items: list, state: dict[str, Any], url: str) -> Iterator[str]:
+    """One streamed chunk: its text (yielded), logprobs, finish reason and usage (collected)."""
+    if "error" in data:
+        raise GenerationError(f"{url} failed while streaming: {str(data['error'])[:300]}")
+    for ch in data.get("choices") or []:
+        if ch.get("index", 0) != 0:
+            continue
+        piece = (ch.get("delta") or {}).get("content")
+        if piece:
+            parts.append(piece)
+            yield piece
+        items.extend((ch.get("logprobs") or {}).get("content") or [])
+        if ch.get("finish_reason"):
+            state["finish"] = ch["finish_reason"]
+    usage = data.get("usage") or {}
+    if usage.get("prompt_tokens"):
+        state["prompt"] = int(usage["prompt_tokens"])
 
 
 def _parse_token(item: dict[str, Any]) -> TokenInfo:

@@ -3,7 +3,9 @@
 It lets other tools (or another grounding process, via the `openai` backend) use the local model,
 and it is what the tests run on loopback to exercise `OpenAIGenerator` against real HTTP.
 Each logprobs entry carries an extra `entropy` field (exact, from the backend) that standard
-clients ignore and our client prefers over the top-k estimate. Non-streaming only.
+clients ignore and our client prefers over the top-k estimate. `stream: true` answers with
+server-sent events from the generator's `stream()`: text deltas, then one chunk with the finish
+reason and every token's logprobs, then usage (when `stream_options.include_usage`).
 
 Run: python -m grounding.generate.openai_server --port 8000   (serves the configured generator)
 """
@@ -11,13 +13,16 @@ Run: python -m grounding.generate.openai_server --port 8000   (serves the config
 from __future__ import annotations
 
 import argparse
+import json
 import secrets
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from grounding.config import SamplingConfig
@@ -50,6 +55,7 @@ class ChatRequest(BaseModel):
     min_p: float = Field(0.0, ge=0.0, le=1.0)
     repetition_penalty: float = Field(1.0, gt=0.0)
     stream: bool = False
+    stream_options: dict[str, Any] | None = None
 
     def sampling(self) -> SamplingConfig:
         stop = [self.stop] if isinstance(self.stop, str) else list(self.stop or [])
@@ -92,10 +98,10 @@ def make_app(generator: Generator, model_id: str | None = None, expose_entropy: 
     def models() -> dict[str, Any]:
         return {"object": "list", "data": [{"id": served, "object": "model", "created": 0, "owned_by": "grounding"}]}
 
-    @app.post("/v1/chat/completions")
-    def chat(req: ChatRequest) -> dict[str, Any]:
+    @app.post("/v1/chat/completions", response_model=None)
+    def chat(req: ChatRequest) -> dict[str, Any] | StreamingResponse:
         if req.stream:
-            raise HTTPException(400, "streaming is not supported by this server; send stream=false")
+            return StreamingResponse(_events(generator, req, req.model or served, expose_entropy), media_type="text/event-stream")
         try:
             gens = generator.generate([m.model_dump() for m in req.messages], req.sampling())
         except GenerationError as exc:
@@ -121,6 +127,29 @@ def make_app(generator: Generator, model_id: str | None = None, expose_entropy: 
         }
 
     return app
+
+
+def _events(generator: Generator, req: ChatRequest, model: str, expose_entropy: bool) -> Iterator[str]:
+    """The chunks of one streamed completion, as `data:` lines (OpenAI's chat.completion.chunk)."""
+    head = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+
+    def event(choice: dict[str, Any] | None, **extra: Any) -> str:
+        return "data: " + json.dumps({**head, "choices": [choice] if choice else [], **extra}, ensure_ascii=False) + "\n\n"
+
+    try:
+        stream = generator.stream([m.model_dump() for m in req.messages], req.sampling())
+        for piece in stream:
+            yield event({"index": 0, "delta": {"content": piece}, "finish_reason": None, "logprobs": None})
+        gen = stream.generations[0]
+    except GenerationError as exc:
+        yield "data: " + json.dumps({"error": {"message": str(exc), "type": "invalid_request_error"}}) + "\n\n"
+        return
+    logprobs = _logprobs(gen, req.top_logprobs, expose_entropy) if req.logprobs else None
+    yield event({"index": 0, "delta": {}, "finish_reason": gen.finish_reason, "logprobs": logprobs})
+    if (req.stream_options or {}).get("include_usage"):
+        n = len(gen.tokens)
+        yield event(None, usage={"prompt_tokens": gen.prompt_tokens, "completion_tokens": n, "total_tokens": gen.prompt_tokens + n})
+    yield "data: [DONE]\n\n"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,8 +16,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import copy  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Generator as PieceGenerator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import torch  # noqa: E402
 from transformers import (  # noqa: E402
@@ -27,13 +29,15 @@ from transformers import (  # noqa: E402
     PreTrainedModel,
     StoppingCriteria,
     StoppingCriteriaList,
+    TextIteratorStreamer,
 )
 
 from grounding.config import GeneratorConfig, SamplingConfig  # noqa: E402
-from grounding.generate.base import Generation, Message, TokenInfo  # noqa: E402
+from grounding.generate.base import Generation, Message, TextStream, TokenInfo, is_single  # noqa: E402
 from grounding.generate.errors import GenerationError  # noqa: E402
 from grounding.generate.model_cache import ModelSource, build_atomically, resolve_source  # noqa: E402
 from grounding.generate.postprocess import apply_stop, find_stop, pick_best  # noqa: E402
+from grounding.generate.streaming import StopHoldback  # noqa: E402
 
 TOP_ALTERNATIVES = 5  # alternatives kept per token (what the OpenAI-compatible server can return)
 
@@ -112,17 +116,51 @@ class TransformersGenerator:
             return self.load_info
 
     # -- generation ----------------------------------------------------------------------------
-    def generate(self, messages: list[Message], sampling: SamplingConfig) -> list[Generation]:
+    def generate(self, messages: list[Message], sampling: SamplingConfig, streamer: Any = None) -> list[Generation]:
+        """`streamer` (a transformers streamer) sees the tokens of a single-row request as they come."""
         if sampling.num_samples < 1 or sampling.max_new_tokens < 1:
             raise GenerationError("num_samples and max_new_tokens must be at least 1")
         self.load()
         with self._lock:  # the model and the Rust tokenizer are not safe to share across threads
-            gens = self._generate_locked(messages, sampling)
+            gens = self._generate_locked(messages, sampling, streamer)
         if sampling.temperature <= 0.0:  # every greedy sample is the same text: computed once, copied
             return [copy.deepcopy(gens[0]) for _ in range(sampling.num_samples)]
         return pick_best(gens, sampling.num_samples) if len(gens) > sampling.num_samples else gens
 
-    def _generate_locked(self, messages: list[Message], sampling: SamplingConfig) -> list[Generation]:
+    def stream(self, messages: list[Message], sampling: SamplingConfig) -> TextStream:
+        """The same `generate` call with transformers' TextIteratorStreamer: the same tokens, as decoded."""
+        if not is_single(sampling):
+            return TextStream.whole(self.generate(messages, sampling))
+        self.load()
+        return TextStream(self._stream_pieces(messages, sampling))
+
+    def _stream_pieces(self, messages: list[Message], sampling: SamplingConfig) -> PieceGenerator[str, None, list[Generation]]:
+        streamer = TextIteratorStreamer(self._tok, skip_prompt=True, skip_special_tokens=True)
+        result: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                result["gens"] = self.generate(messages, sampling, streamer)
+            except BaseException as exc:  # raised in the consumer, after what was streamed
+                result["error"] = exc
+            finally:
+                streamer.end()  # unblocks the reader when generate failed before its own end()
+
+        worker = threading.Thread(target=work, name="grounding-stream", daemon=True)
+        worker.start()
+        hold = StopHoldback(sampling.stop)
+        for piece in streamer:
+            if out := hold.feed(piece):
+                yield out
+        worker.join()
+        if "error" in result:
+            raise result["error"]
+        gens: list[Generation] = result["gens"]
+        if tail := hold.finish(gens[0].text):
+            yield tail
+        return gens
+
+    def _generate_locked(self, messages: list[Message], sampling: SamplingConfig, streamer: Any = None) -> list[Generation]:
         """All candidate rows of one request (1 when greedy), from one batched `generate` call."""
         assert self._model is not None and self._tok is not None
         ids = self._tok(self._prompt(messages), return_tensors="pt", add_special_tokens=False).input_ids
@@ -144,6 +182,7 @@ class TransformersGenerator:
                 attention_mask=torch.ones_like(ids),
                 generation_config=self._generation_config(sampling, n_rows, greedy),
                 stopping_criteria=criteria,
+                streamer=streamer if n_rows == 1 else None,
             )
         return [
             self._row(out.sequences[r, n_prompt:].tolist(), torch.stack([step[r] for step in out.logits]), n_prompt, stops)

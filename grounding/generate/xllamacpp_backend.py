@@ -21,11 +21,12 @@ from collections.abc import Callable
 from typing import Any
 
 from grounding.config import GeneratorConfig, SamplingConfig
-from grounding.generate.base import Generation, Message
+from grounding.generate.base import Generation, Message, TextStream, is_single
 from grounding.generate.errors import BackendUnavailableError, GenerationError
 from grounding.generate.model_cache import gguf_file
 from grounding.generate.openai_backend import parse_choice
 from grounding.generate.postprocess import apply_stop, pick_best
+from grounding.generate.streaming import pieces_in_thread
 
 TOP_LOGPROBS = 20  # alternatives per step: the entropy estimate's lower bound tightens with more
 DEFAULT_CTX = 4096  # tokens; SmolLM2 was trained on 8k, the answer prompt needs ~1.5k
@@ -120,11 +121,16 @@ class XLlamaCppGenerator:
             return [copy.deepcopy(gens[0]) for _ in range(sampling.num_samples)]
         return pick_best(gens, sampling.num_samples) if n > sampling.num_samples else gens
 
-    def generate_streaming(self, messages: list[Message], sampling: SamplingConfig, on_text: Callable[[str], None]) -> list[Generation]:
-        """One greedy (or single-sample) generation whose text pieces go to `on_text` as they are decoded.
+    def stream(self, messages: list[Message], sampling: SamplingConfig) -> TextStream:
+        """The same request as `generate`, with llama.cpp's own streaming on: the same tokens, as decoded."""
+        if not is_single(sampling):
+            return TextStream.whole(self.generate(messages, sampling))
+        return TextStream(pieces_in_thread(lambda on_text: self._streamed(messages, sampling, on_text), sampling.stop))
 
-        The same request as `generate` with `stream` on, so the tokens are the same ones.
-        """
+    def _streamed(self, messages: list[Message], sampling: SamplingConfig, on_text: Callable[[str], None]) -> list[Generation]:
+        """One generation whose text pieces go to `on_text` as the embedded server sends them."""
+        if sampling.num_samples < 1 or sampling.max_new_tokens < 1:
+            raise GenerationError("num_samples and max_new_tokens must be at least 1")
         self.load()
         body = self.request_body(messages, sampling, sampling.seed)
         body["stream"] = True

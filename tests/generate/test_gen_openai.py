@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from grounding.config import GeneratorConfig, SamplingConfig
-from grounding.generate.base import Generation, Message, TokenInfo
+from grounding.generate.base import Generation, Message, TextStream, TokenInfo
 from grounding.generate.errors import GenerationError
 from grounding.generate.openai_backend import OpenAIGenerator
 from grounding.generate.openai_server import make_app
@@ -40,6 +40,9 @@ class ScriptedGenerator:
             )
             for i in range(sampling.num_samples)
         ]
+
+    def stream(self, messages: list[Message], sampling: SamplingConfig) -> TextStream:
+        return TextStream.whole(self.generate(messages, sampling))
 
 
 def _client(url: str, **kw) -> OpenAIGenerator:
@@ -86,13 +89,46 @@ def test_entropy_is_estimated_when_the_server_does_not_send_it(serve) -> None:
 def test_server_models_streaming_and_validation(serve) -> None:
     url = serve(make_app(ScriptedGenerator(), "smollm2"))
     assert httpx.get(f"{url}/models").json()["data"][0]["id"] == "smollm2"
-    body = {"messages": MSGS, "stream": True}
+    body = {"messages": MSGS, "stream": True, "logprobs": True, "stream_options": {"include_usage": True}}
     r = httpx.post(f"{url}/chat/completions", json=body)
-    assert r.status_code == 400 and "streaming" in r.text
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+    events = [line[6:] for line in r.text.splitlines() if line.startswith("data: ")]
+    assert events[-1] == "[DONE]" and json.loads(events[-2])["usage"]["prompt_tokens"] == 7
     r = httpx.post(f"{url}/chat/completions", json={"messages": MSGS, "n": 0})
     assert r.status_code == 422
     r = httpx.post(f"{url}/chat/completions", json={"messages": MSGS, "stop": "x", "max_tokens": 3})
     assert r.status_code == 200 and r.json()["choices"][0]["logprobs"] is None  # logprobs not asked
+
+
+def test_stream_round_trip_keeps_text_tokens_and_usage(serve) -> None:
+    """The client's SSE parsing against our server: the same Generation as the plain request."""
+    url = serve(make_app(ScriptedGenerator()))
+    s = SamplingConfig(temperature=0.0, num_samples=2)
+    stream = _client(url).stream(MSGS, s)
+    assert list(stream) == ["answer 0"]
+    plain = _client(url).generate(MSGS, s)
+    assert [g.text for g in stream.generations] == [g.text for g in plain]
+    assert [(t.text, t.logprob, t.entropy) for t in stream.generations[0].tokens] == [(t.text, t.logprob, t.entropy) for t in plain[0].tokens]
+    assert stream.generations[0].prompt_tokens == 7
+
+
+def test_stream_holds_back_a_stop_string_split_over_chunks() -> None:
+    chunks = ["The pump", " tripped. ST", "OP here"]
+    sse = "".join("data: " + json.dumps({"choices": [{"index": 0, "delta": {"content": c}}]}) + "\n\n" for c in chunks)
+    sse += "data: " + json.dumps({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}) + "\n\ndata: [DONE]\n\n"
+    gen = _mock(lambda req: httpx.Response(200, text=sse, headers={"content-type": "text/event-stream"}))
+    stream = gen.stream(MSGS, SamplingConfig(stop=["STOP"]))
+    pieces = list(stream)
+    assert "".join(pieces) == stream.generations[0].text == "The pump tripped. "
+    assert all("ST" not in p for p in pieces)
+
+
+def test_stream_errors_are_generation_errors() -> None:
+    with pytest.raises(GenerationError, match="HTTP 503"):
+        list(_mock(lambda req: httpx.Response(503, text="busy")).stream(MSGS, SamplingConfig()))
+    bad = 'data: {"error": {"message": "context too long"}}\n\n'
+    with pytest.raises(GenerationError, match="context too long"):
+        list(_mock(lambda req: httpx.Response(200, text=bad)).stream(MSGS, SamplingConfig()))
 
 
 def test_request_body_and_bearer_token() -> None:
@@ -160,6 +196,17 @@ def test_round_trip_matches_the_local_backend(smollm, smollm_server: str) -> Non
             assert [t.text for t in r.tokens] == [t.text for t in d.tokens]
             assert [t.logprob for t in r.tokens] == pytest.approx([t.logprob for t in d.tokens], abs=1e-6)
             assert [t.entropy for t in r.tokens] == pytest.approx([t.entropy for t in d.tokens], abs=1e-6)
+
+
+@pytest.mark.slow
+def test_stream_round_trip_matches_the_local_backend(smollm, smollm_server: str) -> None:
+    """Real SmolLM2 streamed over SSE: the pieces join to the text the model generates directly."""
+    s = SamplingConfig(temperature=0.0, max_new_tokens=16)
+    stream = _client(smollm_server, model="smollm2").stream(MSGS, s)
+    pieces = list(stream)
+    direct = smollm.generate(MSGS, s)[0]
+    assert len(pieces) > 1 and "".join(pieces) == stream.generations[0].text == direct.text
+    assert [t.logprob for t in stream.generations[0].tokens] == pytest.approx([t.logprob for t in direct.tokens], abs=1e-6)
 
 
 @pytest.mark.slow

@@ -40,3 +40,20 @@ def test_batched_samples_cost_well_under_n_single_calls(smollm) -> None:
     smollm.generate(OPEN, s.model_copy(update={"num_samples": 4}))
     four = time.perf_counter() - t0
     assert four < 0.75 * 4 * one, f"4 batched samples took {four:.2f}s vs {one:.2f}s for one"
+
+
+def test_stream_gives_the_same_text_and_tokens_as_generate(smollm) -> None:
+    """transformers' TextIteratorStreamer on the same `generate` call: pieces joined = the greedy text."""
+    msgs = [{"role": "user", "content": "Evidence: [P1] The reactor tripped on low steam generator level.\nWhat caused the trip?"}]
+    for s in (SamplingConfig(max_new_tokens=24), SamplingConfig(max_new_tokens=40, stop=["steam"])):
+        stream = smollm.stream(msgs, s)
+        pieces = list(stream)
+        plain = smollm.generate(msgs, s)[0]
+        assert len(pieces) > 1 and "".join(pieces) == stream.generations[0].text == plain.text
+        assert [t.logprob for t in stream.generations[0].tokens] == [t.logprob for t in plain.tokens]
+
+
+def test_stream_of_several_samples_comes_whole(smollm) -> None:
+    s = SamplingConfig(temperature=0.9, num_samples=2, max_new_tokens=8, seed=3)
+    stream = smollm.stream(OPEN, s)
+    assert list(stream) == [stream.generations[0].text] and len(stream.generations) == 2

@@ -52,8 +52,19 @@ def test_a_prompt_over_the_context_is_a_clear_error():
 def test_streaming_gives_the_same_tokens_as_generate(gen):
     """What the page shows while the model writes is what the checks then judge."""
     s = SamplingConfig(max_new_tokens=24)
-    pieces: list[str] = []
-    streamed = gen.generate_streaming(MSGS, s, pieces.append)[0]
+    stream = gen.stream(MSGS, s)
+    pieces = list(stream)
+    streamed = stream.generations[0]
     plain = gen.generate(MSGS, s)[0]
+    assert len(pieces) > 3  # token by token, not one piece at the end
     assert "".join(pieces) == streamed.text == plain.text
     assert [t.text for t in streamed.tokens] == [t.text for t in plain.tokens]
+    assert [t.logprob for t in streamed.tokens] == [t.logprob for t in plain.tokens]
+
+
+def test_streaming_stops_where_generate_stops(gen):
+    """A stop string split over tokens is held back: the draft never shows what the answer drops."""
+    s = SamplingConfig(max_new_tokens=40, stop=["steam"])
+    pieces = list(stream := gen.stream(MSGS, s))
+    assert "".join(pieces) == stream.generations[0].text == gen.generate(MSGS, s)[0].text
+    assert "steam" not in "".join(pieces)

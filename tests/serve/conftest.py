@@ -64,6 +64,12 @@ class EchoGenerator:
         text = f"{m.group(1).strip()} [P1]" if m else "NOT IN EVIDENCE"
         return [Generation(text) for _ in range(max(1, sampling.num_samples))]
 
+    def stream(self, messages, sampling):
+        """The whole answer as one piece (a fake has no tokens to stream)."""
+        from grounding.generate.base import TextStream
+
+        return TextStream.whole(self.generate(messages, sampling))
+
 
 @pytest.fixture(scope="session")
 def serve_data(ingested, tmp_path_factory) -> Path:
