@@ -37,6 +37,8 @@ class StorageConfig(_Section):
     data_dir: str = ".grounding"
     # Empty means an SQLite file inside the data dir.
     database_url: str = ""
+    # The vector index implementation: "faiss" (index_type below) or "numpy" (exact, no native code).
+    index_backend: Literal["faiss", "numpy"] = "faiss"
     index_type: Literal["flat", "hnsw", "ivf"] = "flat"
     hnsw_m: int = 32
     hnsw_ef_search: int = 64

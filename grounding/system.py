@@ -14,7 +14,7 @@ from pathlib import Path
 from grounding.config import Config
 from grounding.embed.base import Embedder
 from grounding.generate.base import Generator
-from grounding.index.faiss_index import FaissIndex
+from grounding.index.base import VectorIndex
 from grounding.ontology.graph import OntologyGraph
 from grounding.ontology.linker import Linker
 from grounding.store.sql import SqlStore
@@ -67,8 +67,10 @@ class Grounding:
         return make_embedder(self.cfg.embedder)
 
     @cached_property
-    def index(self) -> FaissIndex:
-        return FaissIndex(self.data_dir / "index", self.embedder.name, self.embedder.dim, self.cfg.storage)
+    def index(self) -> VectorIndex:
+        from grounding.index.factory import make_index
+
+        return make_index(self.cfg.storage, self.data_dir / "index", self.embedder.name, self.embedder.dim)
 
     @cached_property
     def ontology(self) -> OntologyGraph | None:
@@ -166,7 +168,9 @@ class Grounding:
 
     def stats(self) -> dict:
         out = self.store.stats()
-        meta = FaissIndex.peek(self.data_dir / "index")
+        from grounding.index.factory import peek_index
+
+        meta = peek_index(self.data_dir / "index")
         out["vectors"] = int(meta.get("count", 0))
         from grounding.retrieve.lexical import BM25Index
 

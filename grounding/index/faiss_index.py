@@ -1,310 +1,211 @@
-"""FAISS vectors keyed by chunk id, persisted crash-safely in the data dir.
+"""FAISS vectors keyed by chunk id, persisted crash-safely in the data dir (format: index/log.py).
 
-The exact store (`IndexIDMap2` over inner-product flat) is always kept: it supports
-removal, replacement and reconstruction. For `hnsw` / `ivf` an approximate index is
-derived from it and rebuilt when the exact store has changed since it was built
-(HNSW cannot remove vectors; IVF needs training on the current data).
+One structure lives in memory, the one `storage.index_type` names, and it is also what the
+snapshot holds; there is no second exact copy beside an approximate index:
 
-On disk (folder `index/`):
+- `flat`: `IndexIDMap2(IndexFlatIP)`, exact; removal and replacement by id.
+- `hnsw`: `IndexIDMap2(IndexHNSWFlat)`. HNSW cannot delete, so a removed or replaced vector
+  stays in the graph as a tombstone: its slot's id becomes -1 and searches skip it (an
+  IDSelector that admits only ids >= 0). Tombstones are dropped when the graph is rebuilt from
+  the live vectors, at a compaction or an ingest's end once they are over a fifth of the slots.
+- `ivf`: `IndexIVFFlat` with a hash-table direct map (removal, replacement and reconstruction by
+  id). Below `39 x ivf_nlist` vectors there is too little to train on: the vectors stay in a
+  flat store (exact search), which is trained into IVF once there are enough (at the first
+  search or the end of an ingest) and retrained when the count has doubled since.
 
-- `vectors.json`      the manifest: embedder model and dim, current epoch, snapshot and
-                      log file names. Replaced atomically; it is the only commit point of
-                      a compaction.
-- `vectors.<E>.faiss` the snapshot of epoch E (whole exact index).
-- `vectors.<E>.log`   append-only log of changes since that snapshot: records of
-                      (add | remove, ids[, vectors]) with a length and CRC each.
-
-`save()` appends the changes made since the last save and fsyncs: its cost is proportional
-to the change, not to the index. When the log outgrows the snapshot, a new snapshot is
-written (epoch E+1) and the manifest switched. A SIGKILL at any point leaves either the old
-or the new manifest, each naming complete files; a torn record at the log's tail is ignored
-(and cut off by the next writer). Leftover files of an unfinished compaction are removed by
-the next writer.
+The snapshot records the structure, so a server starts without rebuilding anything. A snapshot
+of another structure (the config changed) is converted when loaded and rewritten by the next
+save of a writer.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
-import struct
-import uuid
-import zlib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import faiss
 import numpy as np
 
 from grounding.config import StorageConfig
+from grounding.index.base import IndexBusy, IndexModelMismatch  # noqa: F401  (re-exported: older imports)
+from grounding.index.log import LoggedIndex
 
-FORMAT = 2
-_MAGIC = b"GVL1"
-_HEADER = struct.Struct("<4sBxxxQQ16sII")  # magic, op, n ids, count after, state, payload crc, header crc
-_ADD, _REMOVE = 1, 2
-_MIN_COMPACT_BYTES = 16 << 20
-
-
-class IndexModelMismatch(RuntimeError):
-    """The index on disk was built by another embedder: mixing vector spaces is refused."""
+_EMPTY = (np.zeros((0, 0), dtype=np.float32), np.zeros((0, 0), dtype=np.int64))
+_ALIVE = (0, 2**62)  # the id range an IDSelectorRange admits: every real id, never a tombstone's -1
+_EXACT_BELOW = 4096  # a filtered search over this few ids is done exactly
 
 
-class IndexBusy(RuntimeError):
-    """Another process holds the index for writing (an ingest is running)."""
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _header_crc(magic: bytes, op: int, n: int, count: int, state: bytes, pcrc: int) -> int:
-    return zlib.crc32(struct.pack("<4sBQQ16sI", magic, op, n, count, state, pcrc))
-
-
-def _iter_log(data: bytes | memoryview, dim: int, with_payload: bool = True) -> Iterator[tuple[int, int, int, str, memoryview | None, int]]:
-    """Valid records of a log: (op, n, count_after, state, payload, end offset). Stops at the first torn one."""
-    mv = memoryview(data)
-    pos = 0
-    size = len(mv)
-    while pos + _HEADER.size <= size:
-        magic, op, n, count, state, pcrc, hcrc = _HEADER.unpack_from(mv, pos)
-        if magic != _MAGIC or hcrc != _header_crc(magic, op, n, count, state, pcrc) or op not in (_ADD, _REMOVE):
-            return
-        plen = n * 8 + (n * dim * 4 if op == _ADD else 0)
-        start = pos + _HEADER.size
-        if start + plen > size:
-            return
-        payload = mv[start : start + plen]
-        if with_payload and zlib.crc32(payload) != pcrc:
-            return
-        pos = start + plen
-        yield op, n, count, state.hex(), payload if with_payload else None, pos
-
-
-class FaissIndex:
+class FaissIndex(LoggedIndex):
     """Vector index with ids; `save()` is the durable commit point."""
 
-    META = "vectors.json"
-    FILE = "vectors.faiss"  # the snapshot name of the first on-disk format (still read)
-    ANN_FILE = "vectors.ann.faiss"
-    LOCK = "write.lock"
+    EXT = ".faiss"
+    BACKEND = "faiss"
 
     def __init__(self, folder: Path, model: str, dim: int, cfg: StorageConfig) -> None:
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.model = model
-        self.dim = int(dim)
         self.cfg = cfg
-        self.generation = 0  # bumps on every in-memory change
-        self._ann: faiss.Index | None = None
-        self._ann_state = ""
-        self._lock_fd: int | None = None
-        # Unsaved changes: (op, ids, vectors or None, count after, state after).
-        self._pending: list[tuple[int, np.ndarray, np.ndarray | None, int, str]] = []
-        self._load()
+        super().__init__(folder, model, dim)
 
-    # --- loading -------------------------------------------------------------------
-    def _load(self, attempts: int = 5) -> None:
-        for attempt in range(attempts):
-            try:
-                self._load_once()
-                return
-            except FileNotFoundError:
-                # A writer compacted between our reading the manifest and the snapshot: retry.
-                if attempt == attempts - 1:
-                    raise
+    # --- the store ------------------------------------------------------------------
+    def _reset(self) -> None:
+        self._set(faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim)) if self.cfg.index_type != "hnsw" else self._new_hnsw())
 
-    def _load_once(self) -> None:
-        manifest = self._read_manifest()
-        self._manifest = manifest
-        if manifest is None:
-            self._exact = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
-            self._ids: set[int] = set()
-            self._log_len = 0
-            self.state = "empty"
-            self._snapshot_bytes = 0
-            return
-        if manifest["model"] != self.model or int(manifest["dim"]) != self.dim:
-            raise IndexModelMismatch(
-                f"the index in {self.folder} was built with embedder {manifest['model']!r} (dim {manifest['dim']}); "
-                f"the configured embedder is {self.model!r} (dim {self.dim}). Vectors of two models cannot share an "
-                "index: ingest into a new --data-dir, or delete that index folder to rebuild it with the new model "
-                "(the reports and chunks in SQL are kept and re-embedded)."
-            )
-        snap = self.folder / manifest["snapshot"]
-        self._exact = faiss.read_index(str(snap))
-        self._snapshot_bytes = snap.stat().st_size
-        self.state = manifest.get("state", "")
-        self._log_len = 0
-        log = manifest.get("log")
-        if log:
-            path = self.folder / log
-            data = path.read_bytes() if path.exists() else b""
-            for op, n, _count, state, payload, end in _iter_log(data, self.dim):
-                ids = np.frombuffer(payload[: n * 8], dtype=np.int64)
-                if op == _ADD:
-                    vecs = np.frombuffer(payload[n * 8 :], dtype=np.float32).reshape(n, self.dim)
-                    self._exact.remove_ids(ids)
-                    self._exact.add_with_ids(vecs, ids)
-                else:
-                    self._exact.remove_ids(ids)
-                self.state = state
-                self._log_len = end
-        self._ids = set(faiss.vector_to_array(self._exact.id_map).tolist()) if self._exact.ntotal else set()
+    def _new_hnsw(self) -> faiss.Index:
+        return faiss.IndexIDMap2(faiss.IndexHNSWFlat(self.dim, self.cfg.hnsw_m, faiss.METRIC_INNER_PRODUCT))
 
-    def _read_manifest(self) -> dict | None:
-        path = self.folder / self.META
-        if not path.exists():
-            return None
-        meta = json.loads(path.read_text())
-        if "snapshot" not in meta:  # the first format: one snapshot file, no log
-            if not (self.folder / self.FILE).exists():
-                return None
-            meta = {**meta, "snapshot": self.FILE, "log": "", "epoch": 0, "state": str(meta.get("generation", ""))}
-        return meta
+    def _set(self, index: faiss.Index) -> None:
+        """Adopt `index` as the store and derive the id bookkeeping from it."""
+        self._index = index
+        self._trained_on = int(index.ntotal)
+        self._kind = _kind_of(index)
+        if self._kind.startswith("hnsw"):
+            labels = self._labels()
+            self._pos: dict[int, int] = {int(i): p for p, i in enumerate(labels.tolist()) if i >= 0}
+            self._ids: set[int] = set(self._pos)
+            self._dead = int(len(labels) - len(self._pos))
+        else:
+            self._pos = {}
+            self._dead = 0
+            if self._kind.startswith("ivf"):
+                ivf = faiss.extract_index_ivf(index)
+                ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
+                self._ids = set(_ivf_ids(ivf).tolist())
+            else:
+                self._ids = set(faiss.vector_to_array(index.id_map).tolist()) if index.ntotal else set()
 
-    @classmethod
-    def peek(cls, folder: Path) -> dict:
-        """The saved index's metadata (model, dim, count) without loading vectors or a model."""
-        folder = Path(folder)
-        meta_path = folder / cls.META
-        if not meta_path.exists():
-            return {}
-        meta = json.loads(meta_path.read_text())
-        log = meta.get("log")
-        if log and (folder / log).exists():
-            with open(folder / log, "rb") as fh:
-                data = fh.read()
-            for _op, _n, count, _state, _payload, _end in _iter_log(data, int(meta["dim"]), with_payload=False):
-                meta["count"] = count
-        return {k: meta[k] for k in ("model", "dim", "count") if k in meta}
+    def _labels(self) -> np.ndarray:
+        """The slot -> id map of an IDMap2, as a writable view (valid until the next add)."""
+        n = self._index.id_map.size()
+        return faiss.rev_swig_ptr(self._index.id_map.data(), n) if n else np.zeros(0, dtype=np.int64)
+
+    def _read_snapshot(self, path: Path) -> None:
+        self._set(faiss.read_index(str(path)))
+        want = self._wanted_kind()
+        if self._kind != want and not (want.startswith("ivf") and self._kind == "flat"):
+            ids, vecs = self._all()
+            self._rebuild(ids, vecs, want)
+            self._restructured = True  # the next save writes the configured structure
+
+    def _write_snapshot(self, path: Path) -> None:
+        faiss.write_index(self._index, str(path))
+
+    def _wanted_kind(self) -> str:
+        if self.cfg.index_type == "hnsw":
+            return f"hnsw:{self.cfg.hnsw_m}"
+        if self.cfg.index_type == "ivf":
+            return f"ivf:{self.cfg.ivf_nlist}"
+        return "flat"
+
+    def _all(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every live (id, vector), in slot order."""
+        if self._kind.startswith("ivf"):
+            ids = np.asarray(sorted(self._ids), dtype=np.int64)
+            return ids, self.vectors(ids)
+        if not self._index.ntotal:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, self.dim), dtype=np.float32)
+        labels = faiss.vector_to_array(self._index.id_map)
+        vecs = self._index.index.reconstruct_n(0, self._index.ntotal)
+        keep = labels >= 0
+        return labels[keep].astype(np.int64), vecs[keep]
+
+    def _rebuild(self, ids: np.ndarray, vecs: np.ndarray, kind: str) -> None:
+        """A fresh structure of `kind` holding exactly (ids, vecs): drops tombstones, (re)trains IVF."""
+        if kind.startswith("hnsw"):
+            index = self._new_hnsw()
+        elif kind.startswith("ivf") and len(ids) >= self.cfg.ivf_nlist * 39:
+            quant = faiss.IndexFlatIP(self.dim)
+            index = faiss.IndexIVFFlat(quant, self.dim, self.cfg.ivf_nlist, faiss.METRIC_INNER_PRODUCT)
+            index.train(vecs)
+            index.set_direct_map_type(faiss.DirectMap.Hashtable)  # the Python wrapper keeps `quant` alive
+        else:
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+        if len(ids):
+            index.add_with_ids(np.ascontiguousarray(vecs, dtype=np.float32), np.ascontiguousarray(ids, dtype=np.int64))
+        self._set(index)
+
+    def _apply_add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        # Replacing an id is remove-then-add so an id never holds two vectors.
+        present = [i for i in ids.tolist() if i in self._ids]
+        if present:
+            self._apply_remove(np.asarray(present, dtype=np.int64))
+        start = int(self._index.ntotal)
+        self._index.add_with_ids(vectors, ids)
+        if self._kind.startswith("hnsw"):
+            self._pos.update(zip(ids.tolist(), range(start, start + len(ids))))
+        self._ids.update(ids.tolist())
+
+    def _apply_remove(self, ids: np.ndarray) -> int:
+        if self._kind.startswith("hnsw"):
+            labels = self._labels()
+            for i in ids.tolist():
+                labels[self._pos.pop(i)] = -1  # a tombstone: searches skip it
+            self._dead += len(ids)
+            n = len(ids)
+        else:
+            n = int(self._index.remove_ids(ids))
+        self._ids.difference_update(ids.tolist())
+        return n
+
+    def _before_snapshot(self) -> None:
+        if self._dead and self._dead * 5 > self._index.ntotal:
+            self._rebuild(*self._all(), self._kind)
 
     # --- contents -----------------------------------------------------------------
+    def count(self) -> int:
+        return len(self._ids)
+
     @property
     def ntotal(self) -> int:
-        return int(self._exact.ntotal)
+        """Deprecated: use count()."""
+        return self.count()
 
     def ids(self) -> set[int]:
         return set(self._ids)
 
-    def __contains__(self, chunk_id: int) -> bool:
-        return int(chunk_id) in self._ids
+    def __contains__(self, chunk_id: object) -> bool:
+        return int(chunk_id) in self._ids  # type: ignore[call-overload]
 
-    def _changed(self) -> None:
-        self.generation += 1
-        self.state = uuid.uuid4().hex
-
-    def add(self, ids: np.ndarray | list[int], vectors: np.ndarray) -> None:
-        ids = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(ids), self.dim):
-            raise ValueError(f"expected vectors of shape ({len(ids)}, {self.dim}), got {vectors.shape}")
-        if not len(ids):
-            return
-        if len(np.unique(ids)) != len(ids):
-            raise ValueError("duplicate ids in one add() call")
-        # Replacing an id is remove-then-add so an id never holds two vectors.
-        present = [i for i in ids.tolist() if i in self._ids]
-        if present:
-            self._exact.remove_ids(np.asarray(present, dtype=np.int64))
-        self._exact.add_with_ids(vectors, ids)
-        self._ids.update(ids.tolist())
-        self._changed()
-        self._pending.append((_ADD, ids.copy(), vectors.copy(), self.ntotal, self.state))
-
-    def remove(self, ids: np.ndarray | Iterable[int]) -> int:
-        arr = np.asarray([i for i in dict.fromkeys(int(x) for x in ids) if i in self._ids], dtype=np.int64)
-        if not len(arr):
-            return 0
-        n = int(self._exact.remove_ids(arr))
-        self._ids.difference_update(arr.tolist())
-        self._changed()
-        self._pending.append((_REMOVE, arr, None, self.ntotal, self.state))
-        return n
+    def vectors(self, ids: Iterable[int]) -> np.ndarray:
+        ids = [int(i) for i in ids]
+        missing = [i for i in ids if i not in self._ids]
+        if missing:
+            raise KeyError(f"{len(missing)} ids have no vector, e.g. {missing[:5]}")
+        if not ids:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._kind.startswith("hnsw"):
+            keys = np.asarray([self._pos[i] for i in ids], dtype=np.int64)
+            return faiss.downcast_index(self._index.index).storage.reconstruct_batch(keys)  # slots, not ids
+        return self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
 
     def reconstruct(self, chunk_id: int) -> np.ndarray:
-        return self._exact.reconstruct(int(chunk_id))
-
-    @property
-    def dirty(self) -> bool:
-        """Changes not yet saved."""
-        return bool(self._pending)
+        """Deprecated: use vectors([chunk_id])[0]."""
+        return self._index.reconstruct(int(chunk_id)) if not self._kind.startswith("hnsw") else self.vectors([chunk_id])[0]
 
     # --- search -------------------------------------------------------------------
-    def _ann_params(self) -> str:
-        if self.cfg.index_type == "hnsw":
-            return f"hnsw:{self.cfg.hnsw_m}"
-        return f"ivf:{self.cfg.ivf_nlist}"
-
     def _use_ann(self) -> bool:
-        kind = self.cfg.index_type
-        if kind == "flat" or self.ntotal == 0:
-            return False
-        if kind == "ivf" and self.ntotal < self.cfg.ivf_nlist * 39:
-            return False  # too few vectors to train IVF well: exact is also fast here
-        return True
+        return self.cfg.index_type != "flat" and self.count() > 0 and self._ann_ready()
 
-    def _search_index(self) -> faiss.Index:
-        if not self._use_ann():
-            return self._exact
-        if self._ann is None or self._ann_state != self.state:
-            self._ann = self._load_or_build_ann()
-            self._ann_state = self.state
+    def _ann_ready(self) -> bool:
+        """Whether the store is (or can now become) the configured approximate structure."""
         if self.cfg.index_type == "hnsw":
-            faiss.downcast_index(self._ann.index).hnsw.efSearch = self.cfg.hnsw_ef_search
-        else:
-            faiss.extract_index_ivf(self._ann).nprobe = self.cfg.ivf_nprobe
-        return self._ann
+            return True
+        return self._kind.startswith("ivf") or self.count() >= self.cfg.ivf_nlist * 39
 
     def build_ann(self) -> bool:
-        """Build (and persist) the approximate index now, so the first query does not pay for it."""
-        if not self._use_ann():
-            return False
-        self._search_index()
-        return True
+        """Make the store the configured approximate structure now (end of ingest), so no query pays for it.
 
-    def _load_or_build_ann(self) -> faiss.Index:
-        path = self.folder / self.ANN_FILE
-        stamp = self.folder / (self.ANN_FILE + ".stamp")
-        want = f"{self._ann_params()}:{self.state}"
-        if path.exists() and stamp.exists() and stamp.read_text().strip() == want:
-            return faiss.read_index(str(path))
-        ids = faiss.vector_to_array(self._exact.id_map).astype(np.int64)
-        vecs = self._exact.index.reconstruct_n(0, self.ntotal)
-        if self.cfg.index_type == "hnsw":
-            base = faiss.IndexHNSWFlat(self.dim, self.cfg.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        else:
-            quant = faiss.IndexFlatIP(self.dim)
-            base = faiss.IndexIVFFlat(quant, self.dim, self.cfg.ivf_nlist, faiss.METRIC_INNER_PRODUCT)
-            base.train(vecs)
-        ann = faiss.IndexIDMap2(base)
-        ann.add_with_ids(vecs, ids)
-        if not self.dirty:  # only a saved state can be matched again after a restart
-            tmp = path.with_name(path.name + ".tmp")
-            faiss.write_index(ann, str(tmp))
-            os.replace(tmp, path)
-            _atomic_write_bytes(stamp, want.encode())
-        return ann
+        Trains IVF once there is enough data (and retrains when the count doubled), rebuilds an HNSW
+        graph whose tombstones exceed a fifth of it; a writer then snapshots the result.
+        """
+        if self.cfg.index_type == "flat" or not self.count() or not self._ann_ready():
+            return False
+        before = self._index
+        if self.cfg.index_type == "ivf" and (self._kind == "flat" or self.count() >= 2 * max(self._trained_on, 1)):
+            self._rebuild(*self._all(), self._wanted_kind())
+        elif self._dead and self._dead * 5 > self._index.ntotal:
+            self._rebuild(*self._all(), self._kind)
+        if self._index is not before and self._lock_fd is not None and not self.dirty:
+            self._compact()  # persist the new structure: a restart loads it instead of rebuilding
+        return True
 
     def search(self, queries: np.ndarray, k: int, ids: Iterable[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Inner products (cosines for unit vectors) and chunk ids; -1 pads missing hits.
@@ -314,136 +215,53 @@ class FaissIndex:
         q = np.ascontiguousarray(queries, dtype=np.float32)
         if q.ndim == 1:
             q = q[None, :]
-        if self.ntotal == 0 or k <= 0:
+        n = self.count()
+        if n == 0 or k <= 0:
             return np.zeros((len(q), 0), dtype=np.float32), np.zeros((len(q), 0), dtype=np.int64)
+        if self.cfg.index_type == "ivf" and self._kind == "flat" and self._ann_ready():
+            self._rebuild(*self._all(), self._wanted_kind())  # enough vectors now: train IVF
+            self._restructured = True  # a writer's next save persists it
         if ids is None:
-            return self._search_index().search(q, min(k, self.ntotal))
+            if self._kind.startswith("hnsw"):
+                sel = faiss.IDSelectorRange(*_ALIVE) if self._dead else None
+                params = faiss.SearchParametersHNSW(sel=sel, efSearch=self.cfg.hnsw_ef_search)
+                return self._index.search(q, min(k, n), params=params)
+            if self._kind.startswith("ivf"):
+                self._index.nprobe = self.cfg.ivf_nprobe
+            return self._index.search(q, min(k, n))
         allowed = np.asarray(sorted(set(int(i) for i in ids) & self._ids), dtype=np.int64)
         if not len(allowed):
             return np.zeros((len(q), 0), dtype=np.float32), np.zeros((len(q), 0), dtype=np.int64)
         sel = faiss.IDSelectorBatch(allowed)
-        index = self._search_index()
-        if index is self._exact or len(allowed) <= 4096:
-            # Small allowed sets: the exact index is both exact and fast.
-            params = faiss.SearchParameters(sel=sel)
-            return self._exact.search(q, min(k, len(allowed)), params=params)
-        if self.cfg.index_type == "hnsw":
+        kk = min(k, len(allowed))
+        if self._kind == "flat":
+            return self._index.search(q, kk, params=faiss.SearchParameters(sel=sel))
+        if len(allowed) <= _EXACT_BELOW:
+            # Small allowed sets: exact over their vectors is both exact and fast.
+            sub = faiss.IndexFlatIP(self.dim)
+            sub.add(self.vectors(allowed))
+            scores, pos = sub.search(q, kk)
+            return scores, np.where(pos >= 0, allowed[np.clip(pos, 0, None)], -1)
+        if self._kind.startswith("hnsw"):
             params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.cfg.hnsw_ef_search, k))
         else:
             params = faiss.SearchParametersIVF(sel=sel, nprobe=self.cfg.ivf_nprobe)
-        return index.search(q, min(k, len(allowed)), params=params)
+        return self._index.search(q, kk, params=params)
 
-    def reload_if_changed(self) -> bool:
-        """For readers (e.g. a server): pick up what a writer saved since this was loaded."""
-        if self.dirty:
-            return False
-        manifest = self._read_manifest()
-        log = (manifest or {}).get("log")
-        size = (self.folder / log).stat().st_size if log and (self.folder / log).exists() else 0
-        same = manifest == self._manifest and size == self._log_len
-        if not same:
-            self._load()
-        return not same
 
-    # --- writing ------------------------------------------------------------------
-    @contextmanager
-    def writer(self) -> Iterator["FaissIndex"]:
-        """Hold the index for writing (one writer at a time, across processes).
+def _kind_of(index: faiss.Index) -> str:
+    """`flat`, `hnsw:<M>` or `ivf:<nlist>`: what a loaded index is, to compare with the config."""
+    index = faiss.downcast_index(index)
+    if isinstance(index, faiss.IndexIVF):
+        return f"ivf:{index.nlist}"
+    inner = faiss.downcast_index(index.index)
+    if isinstance(inner, faiss.IndexHNSW):
+        return f"hnsw:{inner.hnsw.nb_neighbors(1)}"
+    return "flat"
 
-        The lock is an flock, so the kernel releases it when the process dies, even by SIGKILL.
-        """
-        if self._lock_fd is not None:
-            yield self
-            return
-        fd = os.open(self.folder / self.LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
-            os.close(fd)
-            raise IndexBusy(f"another process ({holder or 'unknown'}) is writing the index in {self.folder}; try again when it finishes") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
-        self._lock_fd = fd
-        try:
-            # What we loaded may be stale if a writer finished since: start from the saved state.
-            if not self.dirty:
-                self.reload_if_changed()
-            yield self
-        finally:
-            self._lock_fd = None
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
 
-    def save(self) -> None:
-        """Durably record every change since the last save (append + fsync; compaction when due)."""
-        with self.writer():
-            manifest = self._manifest
-            if manifest is None or manifest.get("format") != FORMAT:
-                self._compact()
-                return
-            if not self._pending:
-                return
-            if self._read_manifest() != manifest:
-                raise IndexBusy(f"the index in {self.folder} was rewritten by another process since it was loaded; reload it")
-            log = self.folder / manifest["log"]
-            with open(log, "r+b" if log.exists() else "w+b") as fh:
-                fh.seek(0, os.SEEK_END)
-                if fh.tell() != self._log_len:
-                    fh.seek(self._log_len)
-                    tail = fh.read()
-                    if any(True for _ in _iter_log(tail, self.dim)):
-                        raise IndexBusy(f"the index in {self.folder} was changed by another process since it was loaded; reload it")
-                    # A torn record from a killed writer: cut it off.
-                    fh.truncate(self._log_len)
-                    fh.seek(self._log_len)
-                buf = bytearray()
-                for op, ids, vecs, count, state in self._pending:
-                    payload = ids.tobytes() + (vecs.tobytes() if vecs is not None else b"")
-                    sbytes = bytes.fromhex(state)
-                    pcrc = zlib.crc32(payload)
-                    hcrc = _header_crc(_MAGIC, op, len(ids), count, sbytes, pcrc)
-                    buf += _HEADER.pack(_MAGIC, op, len(ids), count, sbytes, pcrc, hcrc) + payload
-                fh.write(buf)
-                fh.flush()
-                os.fsync(fh.fileno())
-                self._log_len = fh.tell()
-            self._pending.clear()
-            if self._log_len > max(self._snapshot_bytes, _MIN_COMPACT_BYTES):
-                self._compact()
-
-    def _compact(self) -> None:
-        """Write a new snapshot and an empty log (epoch + 1), switch the manifest, drop the old files."""
-        epoch = int((self._manifest or {}).get("epoch", 0)) + 1
-        snap = f"vectors.{epoch}.faiss"
-        log = f"vectors.{epoch}.log"
-        tmp = self.folder / (snap + ".tmp")
-        faiss.write_index(self._exact, str(tmp))
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.folder / snap)
-        with open(self.folder / log, "wb") as fh:
-            os.fsync(fh.fileno())
-        if self.state == "empty":
-            self.state = uuid.uuid4().hex
-        manifest = {
-            "format": FORMAT, "model": self.model, "dim": self.dim, "epoch": epoch, "snapshot": snap, "log": log,
-            "count": self.ntotal, "state": self.state,
-        }
-        _atomic_write_bytes(self.folder / self.META, json.dumps(manifest).encode())
-        self._manifest = manifest
-        self._log_len = 0
-        self._snapshot_bytes = (self.folder / snap).stat().st_size
-        self._pending.clear()
-        self._cleanup(keep={snap, log})
-
-    def _cleanup(self, keep: set[str]) -> None:
-        for p in self.folder.iterdir():
-            name = p.name
-            if name in keep or not name.startswith("vectors."):
-                continue
-            if name.endswith((".faiss", ".log", ".tmp")) and not name.startswith("vectors.ann"):
-                try:
-                    p.unlink()
-                except OSError:
-                    pass
+def _ivf_ids(ivf: faiss.IndexIVF) -> np.ndarray:
+    """Every id stored in an IVF's inverted lists."""
+    invlists = ivf.invlists
+    out = [faiss.rev_swig_ptr(invlists.get_ids(i), invlists.list_size(i)).copy() for i in range(ivf.nlist) if invlists.list_size(i)]
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)

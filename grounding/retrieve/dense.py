@@ -1,15 +1,15 @@
-"""Dense retrieval: the question's embedding against FAISS."""
+"""Dense retrieval: the question's embedding against the vector index (any VectorIndex)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from grounding.embed.base import Embedder
-from grounding.index.faiss_index import FaissIndex
+from grounding.index.base import VectorIndex
 
 
 class DenseRetriever:
-    def __init__(self, index: FaissIndex, embedder: Embedder) -> None:
+    def __init__(self, index: VectorIndex, embedder: Embedder) -> None:
         self.index = index
         self.embedder = embedder
 

@@ -1,10 +1,11 @@
 import json
 
+import faiss
 import numpy as np
 import pytest
 
 from grounding.config import StorageConfig
-from grounding.index.faiss_index import FaissIndex, IndexModelMismatch
+from grounding.index.faiss_index import FaissIndex, IndexModelMismatch, _kind_of
 
 
 def _vecs(n, dim=16, seed=0):
@@ -16,16 +17,16 @@ def test_add_remove_replace_and_persist(tmp_path):
     idx = FaissIndex(tmp_path, "m", 16, StorageConfig())
     v = _vecs(10)
     idx.add(np.arange(100, 110), v)
-    assert idx.ntotal == 10 and idx.ids() == set(range(100, 110))
+    assert idx.count() == 10 and idx.ids() == set(range(100, 110))
     scores, ids = idx.search(v[3], 1)
     assert ids[0][0] == 103 and scores[0][0] == pytest.approx(1.0, abs=1e-5)
     idx.remove([100, 101])
     idx.add(np.array([105]), _vecs(1, seed=9))  # replace: still one vector for id 105
-    assert idx.ntotal == 8
+    assert idx.count() == 8
     idx.save()
     again = FaissIndex(tmp_path, "m", 16, StorageConfig())
     assert again.ids() == set(range(102, 110))
-    assert np.allclose(again.reconstruct(105), _vecs(1, seed=9)[0])
+    assert np.allclose(again.vectors([105])[0], _vecs(1, seed=9)[0])
     assert FaissIndex.peek(tmp_path)["count"] == 8
 
 
@@ -51,7 +52,7 @@ def test_approximate_indexes_follow_removals(tmp_path, kind):
 
 
 def test_saves_append_to_a_log_and_compact_when_it_outgrows_the_snapshot(tmp_path, monkeypatch):
-    import grounding.index.faiss_index as fi
+    import grounding.index.log as fi
 
     monkeypatch.setattr(fi, "_MIN_COMPACT_BYTES", 0)
     idx = FaissIndex(tmp_path, "m", 16, StorageConfig())
@@ -70,7 +71,7 @@ def test_saves_append_to_a_log_and_compact_when_it_outgrows_the_snapshot(tmp_pat
     manifest = json.loads((tmp_path / "vectors.json").read_text())
     assert manifest["epoch"] == 2 and not log.exists()
     again = FaissIndex(tmp_path, "m", 16, StorageConfig())
-    assert again.ids() == set(range(2, 12)) | set(range(100, 140)) and again.ntotal == 50
+    assert again.ids() == set(range(2, 12)) | set(range(100, 140)) and again.count() == 50
 
 
 def test_a_torn_log_tail_is_ignored_and_cut_by_the_next_writer(tmp_path):
@@ -124,24 +125,75 @@ def test_filtered_search_and_a_reader_picking_up_a_writers_changes(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["hnsw", "ivf"])
-def test_approximate_index_is_prebuilt_and_reused(tmp_path, kind):
+def test_the_approximate_index_is_the_only_copy_and_is_what_the_snapshot_holds(tmp_path, kind):
     cfg = StorageConfig(index_type=kind, ivf_nlist=4, ivf_nprobe=4)
     idx = FaissIndex(tmp_path, "m", 16, cfg)
     v = _vecs(300)
-    idx.add(np.arange(300), v)
-    idx.save()
-    assert idx.build_ann()
-    stamp = (tmp_path / "vectors.ann.faiss.stamp").read_text()
+    with idx.writer():
+        idx.add(np.arange(300), v)
+        idx.save()
+        assert idx.build_ann()
+    # One faiss structure in memory, the approximate one: no exact flat store beside it.
+    held = [x for x in vars(idx).values() if isinstance(x, faiss.Index)]
+    assert held == [idx._index] and _kind_of(idx._index).startswith(kind)
+    snap = tmp_path / json.loads((tmp_path / "vectors.json").read_text())["snapshot"]
+    assert _kind_of(faiss.read_index(str(snap))).startswith(kind)  # persisted as built: a restart rebuilds nothing
     again = FaissIndex(tmp_path, "m", 16, cfg)
+    assert again._kind == idx._kind and not again._restructured
     _, ids = again.search(v[9], 1)
-    assert ids[0][0] == 9 and (tmp_path / "vectors.ann.faiss.stamp").read_text() == stamp  # loaded, not rebuilt
+    assert ids[0][0] == 9
     _, ids = again.search(v[9], 3, ids=list(range(100, 300)))
     assert all(i >= 100 for i in ids[0].tolist())
+    assert np.allclose(again.vectors([9, 250]), v[[9, 250]])
+
+
+def test_hnsw_removals_are_tombstones_skipped_by_search_and_dropped_by_a_rebuild(tmp_path):
+    cfg = StorageConfig(index_type="hnsw", hnsw_m=16)
+    idx = FaissIndex(tmp_path, "m", 16, cfg)
+    v = _vecs(200)
+    idx.add(np.arange(200), v)
+    idx.remove(range(0, 60))
+    idx.add(np.array([100]), _vecs(1, seed=7))  # a replacement leaves a tombstone too
+    assert idx.count() == 140 and idx._index.ntotal == 201 and idx._dead == 61
+    _, ids = idx.search(v[:60], 5)
+    assert not set(ids.ravel().tolist()) & set(range(60))
+    _, ids = idx.search(v[100], 200)
+    assert ids[0].tolist().count(100) == 1  # the old vector's slot is never a second hit
+    assert np.allclose(idx.vectors([100])[0], _vecs(1, seed=7)[0])
+    with pytest.raises(KeyError):
+        idx.vectors([3])
+    idx.save()  # the first save writes a snapshot: over a fifth dead, so the graph is rebuilt first
+    assert idx._index.ntotal == 140 and idx._dead == 0
+    again = FaissIndex(tmp_path, "m", 16, cfg)
+    assert again.ids() == set(range(60, 200)) and again._index.ntotal == 140
+    assert np.allclose(again.vectors([100])[0], _vecs(1, seed=7)[0])
+
+
+def test_a_snapshot_of_another_structure_is_converted_and_rewritten_by_the_next_save(tmp_path):
+    v = _vecs(120)
+    flat = FaissIndex(tmp_path, "m", 16, StorageConfig())
+    flat.add(np.arange(120), v)
+    flat.save()
+    hnsw = FaissIndex(tmp_path, "m", 16, StorageConfig(index_type="hnsw"))
+    assert hnsw._kind == "hnsw:32" and hnsw._restructured and hnsw.ids() == set(range(120))
+    assert FaissIndex(tmp_path, "m", 16, StorageConfig())._kind == "flat"  # a reader converts in memory only
+    hnsw.save()
+    snap = tmp_path / json.loads((tmp_path / "vectors.json").read_text())["snapshot"]
+    assert _kind_of(faiss.read_index(str(snap))) == "hnsw:32"
+    back = FaissIndex(tmp_path, "m", 16, StorageConfig())
+    assert back._kind == "flat" and np.allclose(back.vectors(range(120)), v)
+
+
+def test_old_approximate_index_cache_files_are_removed(tmp_path):
+    (tmp_path / "vectors.ann.faiss").write_bytes(b"old")
+    (tmp_path / "vectors.ann.faiss.stamp").write_text("hnsw:32:x")
+    idx = FaissIndex(tmp_path, "m", 16, StorageConfig())
+    idx.add(np.arange(3), _vecs(3))
+    idx.save()
+    assert not (tmp_path / "vectors.ann.faiss").exists() and not (tmp_path / "vectors.ann.faiss.stamp").exists()
 
 
 def test_reads_the_first_on_disk_format(tmp_path):
-    import faiss
-
     ex = faiss.IndexIDMap2(faiss.IndexFlatIP(16))
     ex.add_with_ids(_vecs(3), np.array([7, 8, 9], dtype=np.int64))
     faiss.write_index(ex, str(tmp_path / "vectors.faiss"))
