@@ -1,8 +1,10 @@
 """End to end: the server on a loopback port, the page in headless Chromium (Debian's package).
 
 Ask a question (real SmolLM2, streamed), click a citation and see the excerpt highlighted, check
-that a report containing <script> shows as text, accept a proposal as a curator; screenshots of
-each view go to docs/screenshots/.
+that a report containing <script> shows as text, accept a proposal as a curator; a screenshot of each view is taken.
+
+Screenshots go to a temporary folder, so a test run never changes the committed ones. To refresh
+the committed docs/screenshots/, ask for it: GROUNDING_UPDATE_SCREENSHOTS=1 pytest tests/serve/test_browser.py
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from tests.serve.conftest import CURATOR, HOSTILE_ID, HOSTILE_QUESTION, make_sys
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path(os.environ.get("GROUNDING_CHROMIUM", "/usr/bin/chromium"))
-SHOTS = REPO / "docs" / "screenshots"
+DOC_SHOTS = REPO / "docs" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
@@ -39,6 +41,15 @@ def browser():
             b.close()
 
 
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go: docs/screenshots only when GROUNDING_UPDATE_SCREENSHOTS=1, else a temp folder."""
+    if os.environ.get("GROUNDING_UPDATE_SCREENSHOTS", "") not in ("", "0"):
+        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+        return DOC_SHOTS
+    return tmp_path_factory.mktemp("screenshots")
+
+
 @pytest.fixture
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
@@ -53,7 +64,7 @@ def page(browser):
 REAL_QUESTION = "Why did the emergency diesel generator fail to start?"  # links two concepts: KG paths
 
 
-def test_operator_view(page, private_data, embedder, generator):
+def test_operator_view(page, shots, private_data, embedder, generator):
     from grounding.serve import create_app
 
     system = make_system(private_data, embedder, generator)
@@ -90,8 +101,7 @@ def test_operator_view(page, private_data, embedder, generator):
         assert page.locator("#kg-block").is_visible()
         assert page.locator("#kg svg .kg-path").count() >= 1 and page.locator("#kg svg .kg-edge").count() >= 1
         assert "has failure mode" in page.locator("#kg").inner_text()
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "operator.png"), full_page=True)
+        page.screenshot(path=str(shots / "operator.png"), full_page=True)
 
         # A hostile report as evidence, and a declined answer (threshold 1) that says why.
         page.fill("#question", HOSTILE_QUESTION)
@@ -111,11 +121,11 @@ def test_operator_view(page, private_data, embedder, generator):
         assert page.evaluate("window.__xss") is None
         assert page.locator("script").count() == 1
         assert page.locator("#passages img, #report img, #passages b, #report-meta b").count() == 0
-        page.screenshot(path=str(SHOTS / "operator-abstained.png"), full_page=True)
+        page.screenshot(path=str(shots / "operator-abstained.png"), full_page=True)
     assert page.errors == []
 
 
-def test_curator_view(page, private_data, embedder):
+def test_curator_view(page, shots, private_data, embedder):
     """Accept a proposal in the page; the ontology (a private copy) gains the synonym."""
     import httpx
 
@@ -163,5 +173,5 @@ def test_curator_view(page, private_data, embedder):
         page.wait_for_selector("#audit tbody tr td a", timeout=120_000)
         assert "Spearman" in page.locator("#audit-summary").inner_text()
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(SHOTS / "curator.png"), full_page=True)
+        page.screenshot(path=str(shots / "curator.png"), full_page=True)
     assert page.errors == []

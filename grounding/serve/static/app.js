@@ -30,8 +30,10 @@ function svg(tag, attrs, text) {
   return node;
 }
 
+// The token lives in its (password) field only, never in browser storage: the views switch by
+// #hash on one page, so nothing is lost between them, and a reload asks for it again.
 function token() {
-  return sessionStorage.getItem("grounding-token") || "";
+  return $("token").value.trim();
 }
 
 function headers(json) {
@@ -603,8 +605,6 @@ function init() {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) $("ask-form").requestSubmit();
   });
   $("report-close").addEventListener("click", () => ($("report").hidden = true));
-  $("token").value = token();
-  $("token").addEventListener("input", () => sessionStorage.setItem("grounding-token", $("token").value.trim()));
   $("review-refresh").addEventListener("click", loadReview);
   $("review-status").addEventListener("change", loadReview);
   $("audit-load").addEventListener("click", loadAudit);
