@@ -709,7 +709,8 @@ def mine_oe(rows: list[Oe]) -> dict[str, list[Cand]]:
                                             f"{when_ko} {area}에서 시작된 {ev} 사건으로 영향을 받은 고객 수는 몇 명인가?"))
         elif cust.lower() in ("unknown", "unk"):
             q = f"How many customers were affected by the {ev} in {area} that began on {when}?"
-            c = base("unans_oe_number_unknown", q, None, None, "customers_affected = " + cust)
+            c = base("unans_oe_number_unknown", q, None, None, "customers_affected = " + cust,
+                     f"{when_ko} {area}에서 시작된 {ev} 사건으로 영향을 받은 고객 수는 몇 명인가?")
             out["unans_oe_number_unknown"].append(c)
         mw = r["demand_loss_mw"].strip()
         if PLAIN_INT.fullmatch(mw) and int(mw) > 0:
@@ -839,8 +840,10 @@ def build_unanswerable(events: list[Nrc], rows: list[Oe], oe_c, used: set[str]) 
         en, ko = NRC_TEMPLATES[tkey]
         tmpl = ko if lang == "ko" else en
         q = tmpl.format(where=where, when=en_date(d), where_ko=where_ko, when_ko=ko_date(d))
+        # The Korean wording of an English item, for its twin in the bilingual files (twins()).
+        qko = ko.format(where_ko=where_ko, when_ko=ko_date(d)) if ko and where_ko and lang == "en" else None
         return Cand(question=q, answer=None, answer_type=None, gold_reports=[], answerable=False, kind=kind,
-                    source_field=note, lang=lang, _date=d.isoformat(), _site=where)
+                    source_field=note, lang=lang, _ko=qko, _date=d.isoformat(), _site=where)
 
     tkeys = ["cause", "power", "class", "what", "component", "mode"]
     ko_tkeys = [k for k in tkeys if NRC_TEMPLATES[k][1]]
@@ -889,7 +892,7 @@ def build_unanswerable(events: list[Nrc], rows: list[Oe], oe_c, used: set[str]) 
         site = rng.choice(sites)
         unit = rng.choice(sorted(su.get(site, {1})))
         tkey = tkeys[i % len(tkeys)]
-        out.append(nrc_q("unans_out_of_range_date", tkey, unit_phrase(site, su, unit), "", d, "en",
+        out.append(nrc_q("unans_out_of_range_date", tkey, unit_phrase(site, su, unit), unit_phrase(site, su, unit, "ko"), d, "en",
                          f"{y} is outside the NRC corpus years"))
 
     # 4. real events whose report says the cause is unknown / under investigation.
@@ -908,9 +911,11 @@ def build_unanswerable(events: list[Nrc], rows: list[Oe], oe_c, used: set[str]) 
         unit = single_unit(e)
         where = site_phrase(e, su, event_unit(e))
         q = f"What caused the {trip_noun(e)} at {where} on {en_date(e.date)}?"
+        qko = (f"{ko_date(e.date)} {site_phrase(e, su, event_unit(e), 'ko')}에서 발생한 원자로 정지({trip_noun(e)})의 "
+               f"원인은 무엇인가?")
         out.append(Cand(question=q, answer=None, answer_type=None, gold_reports=[], answerable=False,
                         kind="unans_cause_unknown", source_field=f"{e.id} states the cause is unknown / under "
-                        f"investigation", lang="en", _date=e.date.isoformat(), _site=where, _about=e.id))
+                        f"investigation", lang="en", _ko=qko, _date=e.date.isoformat(), _site=where, _about=e.id))
         used.add(e.id)
 
     # 5. OE-417: a real area, a date with no event there (+-10 days), and dates outside 2002-2023H1.
@@ -933,18 +938,23 @@ def build_unanswerable(events: list[Nrc], rows: list[Oe], oe_c, used: set[str]) 
         ev = rng.choice(season_events(d))
         tmpl = OE_TEMPLATES[tk][1 if lang == "ko" else 0]
         q = tmpl.format(ev=ev, area=st, when=en_date(d), when_ko=ko_date(d))
+        ko = OE_TEMPLATES[tk][1]
+        qko = ko.format(ev=ev, area=st, when_ko=ko_date(d)) if ko and lang == "en" else None
         out.append(Cand(question=q, answer=None, answer_type=None, gold_reports=[], answerable=False,
                         kind="unans_oe_no_event", source_field=f"no OE-417 row for {st} within 10 days of {d.isoformat()}",
-                        lang=lang, _date=d.isoformat(), _site=st))
+                        lang=lang, _ko=qko, _date=d.isoformat(), _site=st))
         n += 1
     for i, ds in enumerate(OUT_OF_RANGE_DATES_OE):
         d = dt.date.fromisoformat(ds)
         st = rng.choice(state_names)
         tk = sorted(OE_TEMPLATES)[i % len(OE_TEMPLATES)]
-        q = OE_TEMPLATES[tk][0].format(ev=rng.choice(season_events(d)), area=st, when=en_date(d))
+        ev = rng.choice(season_events(d))
+        q = OE_TEMPLATES[tk][0].format(ev=ev, area=st, when=en_date(d))
+        ko = OE_TEMPLATES[tk][1]
+        qko = ko.format(ev=ev, area=st, when_ko=ko_date(d)) if ko else None
         out.append(Cand(question=q, answer=None, answer_type=None, gold_reports=[], answerable=False,
                         kind="unans_out_of_range_date", source_field=f"{ds} is outside OE-417 2002-2023H1",
-                        lang="en", _date=ds, _site=st))
+                        lang="en", _ko=qko, _date=ds, _site=st))
 
     # 6. OE-417 rows whose customers / MW value is "Unknown".
     pool = [c for c in oe_c.get("unans_oe_number_unknown", []) if c.key not in DROP
@@ -1080,7 +1090,7 @@ def split_items(items: list[Cand]) -> list[Cand]:
 
 
 FIELDS = ["id", "question", "answer", "answer_type", "gold_reports", "gold_csv_rows", "answerable", "split", "kind",
-          "source_field", "lang"]
+          "source_field", "lang", "twin_of"]
 
 
 def oe_ingest_ids(rows: list[Oe]) -> dict[str, str]:
@@ -1123,11 +1133,31 @@ def public(c: Cand, ingest_ids: dict[str, str]) -> dict:
     return d
 
 
+def twins(items: list[Cand]) -> list[Cand]:
+    """English items that have a Korean wording, each followed by its Korean twin (same gold, same split).
+
+    The twin's id is the English id + "k" and `twin_of` names the English one, so one eval run scores
+    the same questions in both languages side by side. Items whose English wording was rewritten by
+    hand (OVERRIDE "question") have no twin: the template's Korean would not say the same thing."""
+    out: list[Cand] = []
+    for c in items:
+        if c["lang"] != "en" or not c.get("_ko") or "question" in OVERRIDE.get(c.key if c["gold_reports"] else "", {}):
+            continue
+        t = Cand(c)
+        t.update(id=c["id"] + "k", question=c["_ko"], lang="ko", twin_of=c["id"])
+        out += [c, t]
+    return out
+
+
 def render(items: list[Cand], ingest_ids: dict[str, str]) -> dict[str, str]:
     lines = [json.dumps(public(c, ingest_ids), ensure_ascii=False) for c in items]
+    pairs = twins(items)
+    plines = [json.dumps(public(c, ingest_ids), ensure_ascii=False) for c in pairs]
     files = {"questions.jsonl": lines,
              "dev.jsonl": [ln for ln, c in zip(lines, items) if c["split"] == "dev"],
-             "test.jsonl": [ln for ln, c in zip(lines, items) if c["split"] == "test"]}
+             "test.jsonl": [ln for ln, c in zip(lines, items) if c["split"] == "test"],
+             "bilingual_dev.jsonl": [ln for ln, c in zip(plines, pairs) if c["split"] == "dev"],
+             "bilingual_test.jsonl": [ln for ln, c in zip(plines, pairs) if c["split"] == "test"]}
     return {k: "\n".join(v) + "\n" for k, v in files.items()}
 
 
