@@ -35,7 +35,7 @@ class NumpyIndex(LoggedIndex):
 
     def _read_snapshot(self, path: Path) -> None:
         with np.load(path) as z:
-            ids, vecs = z["ids"].astype(np.int64), z["vectors"].astype(np.float32)
+            ids, vecs = z["ids"].astype(np.int64, copy=False), z["vectors"].astype(np.float32, copy=False)
         self._buf, self._row_ids, self._n = np.ascontiguousarray(vecs), ids, len(ids)
         self._row = {int(i): r for r, i in enumerate(ids.tolist())}
 

@@ -145,6 +145,13 @@ def test_the_approximate_index_is_the_only_copy_and_is_what_the_snapshot_holds(t
     _, ids = again.search(v[9], 3, ids=list(range(100, 300)))
     assert all(i >= 100 for i in ids[0].tolist())
     assert np.allclose(again.vectors([9, 250]), v[[9, 250]])
+    again.add(np.array([9]), v[[10]])  # replace inside the approximate structure
+    again.remove([250])
+    assert again.count() == 299 and np.allclose(again.vectors([9]), v[[10]]) and 250 not in again
+    _, ids = again.search(v[10], 2)
+    assert set(ids[0].tolist()) == {9, 10}
+    again.save()
+    assert FaissIndex(tmp_path, "m", 16, cfg).ids() == set(range(300)) - {250}
 
 
 def test_hnsw_removals_are_tombstones_skipped_by_search_and_dropped_by_a_rebuild(tmp_path):
