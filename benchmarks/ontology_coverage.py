@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Ontology coverage of the report corpora (standalone: rdflib + stdlib).
+"""Ontology coverage of the report corpora (standalone: rdflib, PyStemmer + stdlib).
 
 Loads ontology/grounding.ttl, collects the English labels (rdfs:label, skos:prefLabel, skos:altLabel,
 skos:hiddenLabel) of every concept, normalises them (lower case, apostrophes dropped, hyphens and slashes to
-spaces, simple plural stripping of the last word) and scans report texts with whole-word matching.
+spaces, the Snowball English stemmer of PyStemmer on every word) and scans report texts with whole-word matching.
 
 Prints, overall and per corpus, the share of reports linked to at least one *specific* concept — concepts
 annotated ``gr:abstract true`` (upper-level concepts with generic labels such as "event" or "equipment") and
@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import rdflib
+import Stemmer
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 
 GR = "https://w3id.org/grounding/onto#"
@@ -72,17 +73,20 @@ TOKEN = re.compile(r"[a-z0-9]+")
 
 # Tokenisation and normalisation mirror grounding/ontology/linker.py (kept standalone on purpose):
 # tokens keep "4.16", "S/G", "nor'easter" together; hyphens and other slashes split; every token is
-# lower-cased, apostrophes dropped and a simple plural "s"/"ies" stripped (words longer than 3 letters).
+# lower-cased, apostrophes dropped and stemmed by the Snowball English stemmer (the linker's library).
 _TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+(?:[./'][0-9A-Za-z]+)*|[\uAC00-\uD7A3]+")
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
+
 def stem(w: str) -> str:
-    t = w.lower().replace("'", "")
-    if len(t) > 3 and t.endswith("ies"):
-        return t[:-3] + "y"
-    if len(t) > 3 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
-        return t[:-1]
-    return t
+    return _STEMMER.stemWord(w.lower().replace("'", ""))
+
+
+GENERIC_KEYS = {" ".join(stem(w) for w in g.split()) for g in GENERIC}
+HEAD_STEMS = {stem(h) for h in HEADS}
+STOP_STEMS = {stem(w) for w in STOP} | STOP
 
 
 def raw_tokens(text: str) -> list[str]:
@@ -155,7 +159,7 @@ def load_ontology(paths: list[Path], hidden: bool = False):
                 key = label_key(str(o))
                 if not key:
                     continue
-                if " ".join(key) in GENERIC or str(o).lower() in GENERIC:
+                if " ".join(key) in GENERIC_KEYS or str(o).lower() in GENERIC:
                     skipped_generic.append((short(c), str(o)))
                     continue
                 index[key].add(c)
@@ -242,7 +246,7 @@ def mostly_upper(text: str) -> bool:
     return bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) >= 0.5
 
 
-def candidates(text: str, toks: list[str], covered: set, label_words: set, vocab: set):
+def candidates(text: str, toks: list[str], covered: set, label_words: set, vocab: set, raw: list[str] | None = None):
     """Unlinked candidate terms of one report: abbreviations and head-word bigrams."""
     out = set()
     # upper-case abbreviations, only from mixed-case text (old all-caps reports would flood it)
@@ -259,10 +263,11 @@ def candidates(text: str, toks: list[str], covered: set, label_words: set, vocab
         if i in covered or i + 1 in covered:
             continue
         a, b = toks[i], toks[i + 1]
-        if a in STOP or b in STOP or a.isdigit() or len(a) < 3:
+        if a in STOP_STEMS or b in STOP_STEMS or a.isdigit() or len(a) < 3:
             continue
-        if stem(b) in HEADS or stem(a) in HEADS:
-            out.add(("bigram", f"{a} {b}"))
+        if b in HEAD_STEMS or a in HEAD_STEMS:
+            shown = (raw[i].lower(), raw[i + 1].lower()) if raw else (a, b)  # words as written, not stems
+            out.add(("bigram", " ".join(shown)))
     return out
 
 
@@ -329,7 +334,7 @@ def main(argv=None):
                     strict += 1
             else:
                 unlinked.append((rid, text))
-            for cand in candidates(text, toks, covered, label_words, vocab):
+            for cand in candidates(text, toks, covered, label_words, vocab, raw):
                 cand_docs[corpus][cand] += 1
         results[corpus] = {
             "reports": n, "linked": linked, "share": linked / n if n else 0.0,

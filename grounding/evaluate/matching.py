@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from grounding.text import STOPWORDS, stem
 from grounding.verify.normalize import canonical_number, find_dates, find_numbers
 
 MIN_CONTAINMENT = 0.6
 MIN_F1 = 0.5
 _TOKEN = re.compile(r"[0-9a-z\uac00-\ud7a3]+")
-_STOP = frozenset("a an the of to in on at for and or is was were be by with from as that this it its".split())
 
 
 def normalize(text: str) -> str:
@@ -26,12 +26,9 @@ def normalize(text: str) -> str:
     return " ".join(_TOKEN.findall(t))
 
 
-def _stem(tok: str) -> str:
-    return tok[:-1] if len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss") else tok
-
-
 def tokens(text: str) -> list[str]:
-    return [_stem(t) for t in normalize(text).split() if t not in _STOP]
+    """Content tokens, Snowball-stemmed (grounding/text): the stemmer and stopwords the pipeline uses."""
+    return [stem(t) for t in normalize(text).split() if t not in STOPWORDS]
 
 
 def token_scores(answer: str, gold: str) -> tuple[float, float]:

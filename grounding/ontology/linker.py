@@ -30,165 +30,33 @@ import hashlib
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
-from grounding.ontology._english import COMMON_WORDS
-from grounding.ontology.graph import OntologyGraph, split_camel
-
-LINKER_VERSION = "2"
-
-_TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+(?:[./'\u2019][0-9A-Za-z\u00C0-\u024F]+)*|[\uAC00-\uD7A3]+")
-_HANGUL = re.compile(r"[\uAC00-\uD7A3]")
-
-# Korean particles (josa) and copula endings that follow a noun inside a word; longest first.
-_PARTICLES = sorted(
-    """이 가 은 는 을 를 의 에 에서 에게 께 께서 한테 으로 로 와 과 도 만 까지 부터 보다 처럼 같이 이나 나 이랑 랑
-    으로서 로서 으로써 로써 에서는 에는 에도 에서도 으로는 로는 와의 과의 이란 란 이라 라 이다 였다 이었다 입니다 이며 며
-    들 들이 들은 들을 들의 들에 들과 이라는 라는 라고 이라고 에서의 에의 마다 조차 밖에 뿐""".split(),
-    key=len,
-    reverse=True,
+from grounding.ontology.graph import OntologyGraph
+from grounding.ontology.link_fallback import FallbackLinking
+from grounding.ontology.link_korean import link_hangul
+from grounding.ontology.link_tokens import (  # noqa: F401  (re-exported: propose, accept, curation, tests)
+    _HANGUL,
+    _STOP,
+    _TOKEN,
+    Mention,
+    _hangul_only,
+    _is_abbrev,
+    _label_keys,
+    _norm,
+    _norm_cache,
+    _raw_tokens,
+    _split_slashes,
+    _tokens,
+    abbrev_core,
+    norm_token,
 )
-_STOP = frozenset(
-    """a an the of to and in on at for was were is be by with from this that as or has have been it its are not
-    no what why how when where which who whom whose did does do can could would should will may might there their
-    they them than then so such any all some each other into about over under after before during while if caused
-    cause causes happen happened occur occurred plant unit event report reports""".split()
-)
-_IRREGULAR = {
-    "buses": "bus", "busses": "bus", "gases": "gas", "statuses": "status", "analyses": "analysis", "diagnoses": "diagnosis",
-    "indices": "index", "matrices": "matrix", "criteria": "criterion", "phenomena": "phenomenon", "leaves": "leaf",
-    "halves": "half", "shelves": "shelf", "lives": "life", "knives": "knife", "wives": "wife", "men": "man", "women": "woman",
-    "feet": "foot", "teeth": "tooth", "mice": "mouse", "geese": "goose", "children": "child", "people": "person",
-    "data": "data", "media": "medium", "apparatuses": "apparatus", "cactuses": "cactus", "viruses": "virus",
-}
-_NO_STRIP = frozenset(
-    """gas bias has was this its his hers ours yours plus lens atlas canvas always perhaps towards afterwards mars chassis
-    series species physics kinetics diagnostics electronics mechanics dynamics hydraulics pneumatics thermodynamics
-    economics statistics logistics ethics optics acoustics analysis diagnosis basis axis thesis hypothesis crisis emphasis
-    status apparatus bus virus campus census focus radius bonus nexus surplus minus corpus stimulus modulus locus cactus
-    process access address across less loss mass pass glass class gross stress press moss boss cross excess gauss
-    various previous serious continuous numerous hazardous gaseous ferrous aqueous nervous obvious anonymous erroneous
-    simultaneous miscellaneous ambiguous analogous homogeneous heterogeneous spontaneous extraneous indigenous
-    always news lbs yes us thus""".split()
-)
+from grounding.text import LEMMATIZER_ID
+from grounding.text import common_words as _common_words
+
+LINKER_VERSION = "3"  # 3: lemminflect noun lemmas and the shared stopword list (grounding/text)
 
 
-def norm_token(tok: str) -> str:
-    """Case-fold and reduce a plural to its singular (applied identically to labels and text)."""
-    t = tok.lower().replace("'", "").replace("\u2019", "")
-    if len(t) <= 3 or not t.endswith("s") or not t[-2].isalpha():
-        return t
-    if t in _IRREGULAR:
-        return _IRREGULAR[t]
-    if t in _NO_STRIP or t.endswith(("ss", "us", "is", "ous")):
-        return t
-    if t.endswith("ies") and len(t) > 4:
-        return t[:-3] + "y"
-    if t.endswith(("sses", "shes", "ches", "xes", "zes")):
-        return t[:-2]
-    return t[:-1]
-
-
-_norm_cache: dict[str, str] = {}
-_norm_lock = threading.Lock()
-
-
-def _norm(tok: str) -> str:
-    r = _norm_cache.get(tok)
-    if r is None:
-        r = norm_token(tok)
-        if len(_norm_cache) > 200_000:
-            with _norm_lock:
-                _norm_cache.clear()
-        _norm_cache[tok] = r
-    return r
-
-
-@dataclass(frozen=True)
-class Mention:
-    concept: str
-    start: int
-    end: int
-    surface: str
-    score: float
-    method: str  # "exact" | "abbrev" | "fuzzy" | "embedding"
-
-
-def _split_slashes(toks: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """"S/G" and "A/R" stay tokens; "feedwater/condensate" splits."""
-    out = []
-    for raw, s, e in toks:
-        if "/" in raw and not (len(raw) <= 5 and raw.replace("/", "").isupper()):
-            pos = s
-            for part in raw.split("/"):
-                if part:
-                    out.append((part, pos, pos + len(part)))
-                pos += len(part) + 1
-        else:
-            out.append((raw, s, e))
-    return out
-
-
-def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
-    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    return _split_slashes(toks) if "/" in text else toks
-
-
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Kept for callers of the first version: (token, start, end)."""
-    return _raw_tokens(text)
-
-
-def abbrev_core(label: str) -> str | None:
-    """The case-sensitive key of an abbreviation-like label ("E.D.G." -> "EDG"), else None."""
-    s = label.strip()
-    if " " in s or "\t" in s:
-        return None
-    core = s.replace(".", "").replace("-", "").replace("&", "")
-    if 2 <= len(core) <= 6 and core.isalnum() and core.isascii() and core.upper() == core and any(c.isalpha() for c in core):
-        return core.replace("/", "")
-    if "/" in s and 3 <= len(s) <= 5 and s.upper() == s:  # S/G, A/R
-        return s
-    return None
-
-
-def _is_abbrev(label: str) -> bool:
-    return abbrev_core(label) is not None
-
-
-def _label_keys(text: str) -> list[tuple[str, ...]]:
-    """Normalized token keys of a label: as written, hyphen-joined, and joined when short."""
-    text = split_camel(text)
-    toks = _raw_tokens(text)
-    if not toks:
-        return []
-    base = tuple(_norm(t) for t, _, _ in toks)
-    keys = [base]
-    if 2 <= len(toks) <= 3:
-        joined = (_norm("".join(t for t, _, _ in toks)),)
-        keys.append(joined)
-    # join only across hyphens ("feed-water pump" -> "feedwater pump")
-    parts: list[str] = []
-    cur = toks[0][0]
-    for (t, s, _), (_, _, pe) in zip(toks[1:], toks[:-1]):
-        if text[pe:s] == "-":
-            cur += t
-        else:
-            parts.append(cur)
-            cur = t
-    parts.append(cur)
-    if len(parts) != len(toks):
-        keys.append(tuple(_norm(p) for p in parts))
-    return list(dict.fromkeys(keys))
-
-
-def _hangul_only(text: str) -> bool:
-    return bool(_HANGUL.search(text)) and not re.search(r"[A-Za-z0-9]", text)
-
-
-class Linker:
+class Linker(FallbackLinking):
     """Built once per ontology; `link` is pure and thread-safe."""
 
     def __init__(
@@ -207,7 +75,7 @@ class Linker:
         self.embedder = embedder
         self.embedding_threshold = embedding_threshold
         self.link_abstract = link_abstract
-        self.common_words = COMMON_WORDS if common_words is None else common_words
+        self.common_words = _common_words() if common_words is None else common_words
         # key -> (priority, concept); lower priority wins: (alt?, abstract?, iri)
         exact: dict[tuple[str, ...], tuple[tuple, str]] = {}
         abbrev: dict[str, tuple[tuple, str]] = {}
@@ -278,7 +146,7 @@ class Linker:
                 iris.append(iri)
         self._emb = None
         self._emb_lock = threading.Lock()
-        h = hashlib.sha256(f"linker {LINKER_VERSION}|{','.join(self.langs)}|abstract={link_abstract}\n".encode())
+        h = hashlib.sha256(f"linker {LINKER_VERSION}|{LEMMATIZER_ID}|{','.join(self.langs)}|abstract={link_abstract}\n".encode())
         for key, iri in sorted(self._exact.items()):
             h.update(f"e|{' '.join(key)}|{iri}|{int(key in self._exact_alt)}\n".encode())
         for k, iri in sorted(self._abbrev.items()):
@@ -431,154 +299,8 @@ class Linker:
         return r
 
     def _link_hangul(self, text: str, units: list[tuple[str, str, int, int]]) -> list[Mention]:
-        """Korean: labels inside Hangul words (particles, compounds, spaced or unspaced labels)."""
-        ko, maxlen = self._ko, self._ko_max
-        out: list[Mention] = []
-        # compact string of the run with a map back to text offsets and word boundaries
-        chars: list[str] = []
-        offs: list[int] = []
-        word_start: set[int] = set()
-        word_end: set[int] = set()
-        for raw, _, s, _e in units:
-            word_start.add(len(chars))
-            for k, ch in enumerate(raw):
-                chars.append(ch)
-                offs.append(s + k)
-            word_end.add(len(chars))
-        compact = "".join(chars)
-        n = len(compact)
-
-        def particle_rest(p: int) -> bool:
-            """The rest of the word from p is empty or a particle."""
-            end = min((w for w in word_end if w >= p), default=n)
-            rest = compact[p:end]
-            return rest == "" or rest in _PARTICLES
-
-        def emit(a: int, b: int, iri: str, score: float) -> None:
-            out.append(Mention(iri, offs[a], offs[b - 1] + 1, text[offs[a] : offs[b - 1] + 1], score, "exact"))
-
-        p = 0
-        while p < n:
-            if p not in word_start:
-                p += 1
-                continue
-            matched = False
-            q = p
-            while q < n:
-                best = None
-                for L in range(min(maxlen, n - q), 0, -1):
-                    iri = ko.get(compact[q : q + L])
-                    if iri is not None and (L >= 2 or particle_rest(q + L)):
-                        best = (L, iri)
-                        break
-                if best is None:
-                    break
-                L, iri = best
-                emit(q, q + L, iri, 1.0)
-                matched = True
-                q += L
-                if q in word_start or particle_rest(q):
-                    break
-            if matched:
-                p = q
-                continue
-            # no label at the word start: the head noun at the word's end (before a particle)
-            end = min((w for w in word_end if w > p), default=n)
-            word = compact[p:end]
-            for part in [""] + _PARTICLES:
-                if part and not word.endswith(part):
-                    continue
-                stem_end = end - len(part)
-                hit = None
-                for L in range(min(maxlen, stem_end - p), 1, -1):
-                    iri = ko.get(compact[stem_end - L : stem_end])
-                    if iri is not None:
-                        hit = (L, iri)
-                        break
-                if hit:
-                    emit(stem_end - hit[0], stem_end, hit[1], 0.9)
-                    break
-            p = end
-        return out
-
-    # --- fallbacks for questions -------------------------------------------------------------
-    def _fallback(self, text: str, units, covered: list[bool]) -> list[Mention]:
-        out: list[Mention] = []
-        n = len(units)
-        norm = [u[1] for u in units]
-        i = 0
-        while i < n:
-            if covered[i] or norm[i] in _STOP or len(norm[i]) < 3 or not norm[i].isalpha():
-                i += 1
-                continue
-            best = None
-            for m, (labels, iris) in sorted(self._fuzzy_by_n.items(), reverse=True):
-                if i + m > n or any(covered[i : i + m]) or norm[i + m - 1] in _STOP:
-                    continue
-                q = " ".join(norm[i : i + m])
-                if m == 1 and len(q) < 6:
-                    continue
-                hit = process.extractOne(q, labels, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
-                if hit is not None and (best is None or hit[1] > best[2]):
-                    best = (m, iris[hit[2]], hit[1])
-            if best is not None:
-                m, iri, score = best
-                s, e = units[i][2], units[i + m - 1][3]
-                out.append(Mention(iri, s, e, text[s:e], round(0.9 * score / 100.0, 4), "fuzzy"))
-                for k in range(i, i + m):
-                    covered[k] = True
-                i += m
-                continue
-            i += 1
-        if self.embedder is not None and self.embedding_threshold > 0:
-            out += self._embedding_fallback(text, units, covered)
-        return out
-
-    def _label_matrix(self):
-        if self._emb is None:
-            with self._emb_lock:
-                if self._emb is None:
-                    pairs = [(t, iri) for iri, ts in sorted(self.labels_for.items()) for t in dict.fromkeys(ts) if not _hangul_only(t)]
-                    vecs = self.embedder.embed_queries([split_camel(t) for t, _ in pairs]) if pairs else None
-                    self._emb = (vecs, [iri for _, iri in pairs], [t for t, _ in pairs])
-        return self._emb
-
-    def _embedding_fallback(self, text: str, units, covered: list[bool]) -> list[Mention]:
-        import numpy as np
-
-        vecs, iris, _labels = self._label_matrix()
-        if vecs is None:
-            return []
-        spans = []
-        n = len(units)
-        for i in range(n):
-            for m in range(1, 5):
-                j = i + m
-                if j > n or any(covered[i:j]):
-                    break
-                words = [u[1] for u in units[i:j]]
-                if words[0] in _STOP or words[-1] in _STOP or not all(w.isalpha() for w in words):
-                    continue
-                spans.append((i, j))
-        if not spans:
-            return []
-        spans = spans[:64]
-        q = self.embedder.embed_queries([text[units[i][2] : units[j - 1][3]] for i, j in spans])
-        sims = np.asarray(q) @ np.asarray(vecs).T
-        cands = []
-        for row, (i, j) in enumerate(spans):
-            k = int(sims[row].argmax())
-            if sims[row, k] >= self.embedding_threshold:
-                cands.append((float(sims[row, k]), i, j, iris[k]))
-        out = []
-        for score, i, j, iri in sorted(cands, reverse=True):
-            if any(covered[i:j]):
-                continue
-            s, e = units[i][2], units[j - 1][3]
-            out.append(Mention(iri, s, e, text[s:e], round(0.8 * score, 4), "embedding"))
-            for k in range(i, j):
-                covered[k] = True
-        return out
+        """Korean: labels inside Hangul words (grounding/ontology/link_korean.py)."""
+        return [Mention(iri, s, e, text[s:e], score, "exact") for iri, s, e, score in link_hangul(self._ko, self._ko_max, units)]
 
     def concepts(self, text: str, fuzzy: bool = True) -> list[str]:
         """Distinct concepts in order of first mention (questions use fuzzy too)."""

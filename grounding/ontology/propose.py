@@ -19,30 +19,18 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from grounding.ontology._english import COMMON_WORDS
 from grounding.ontology.linker import Linker, _norm, abbrev_core
 from grounding.ontology.review_store import Candidate
+from grounding.text import STOPWORDS as TEXT_STOPWORDS
+from grounding.text import common_words
+from grounding.text.stopwords import read_words
 
 _ABBR = re.compile(r"^[A-Z][A-Z0-9&/-]{1,6}$")
 _DEF = re.compile(r"((?:[A-Za-z][\w'-]*[ \t]+){0,7}[A-Za-z][\w'-]*)[ \t]*\(([A-Z][A-Za-z0-9&/-]{1,7})\)")
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below between both
-    but by can could did do does doing down during each few for from further had has have having he her here hers him his
-    how i if in into is it its itself just me more most my no nor not now of off on once only or other our out over own same
-    she should so some such than that the their them then there these they this those through to too under until up very
-    was we were what when where which while who whom why will with would you your approximately additional affected all
-    associated available based been being completed conducted confirmed considered continued current currently declared
-    determined discovered due entered following found further given identified immediately initiated later made manually
-    may new next normal noted notified observed occurred one performed placed possible potential previously prior received
-    reported required restored resulted returned same several since subsequently taken two three four five six seven eight
-    nine ten time unit units well within without yet per event events report reports information licensee plant station
-    operator operators procedure procedures caused causing cause due while result results also hours hour day days minutes
-    minute date notification notifications state states county counties resident inspector inspectors nrc commission
-    region headquarters operations center officer call called contact contacted update updated revision revised issue
-    issues item items loss part parts number numbers total percent level levels status use used using time times via
-    phone email fax message messages""".split()
-)
+# The shared stopword list plus the words of notification prose that are never a candidate concept
+# (grounding/data/stopwords_mining.txt).
+STOPWORDS = TEXT_STOPWORDS | read_words("stopwords_mining.txt")
 STOP_ABBR = frozenset(
     """EST EDT CST CDT MST MDT PST PDT CT ET PT AM PM US USA NRC HQ HOO HOOs NA N/A II III IV VI VII VIII IX XI XII OK
     CFR NY NJ PA CA TX FL AL GA SC NC VA MD MA CT NH VT ME OH MI IL IN WI MN IA MO KS NE AR LA MS TN KY WV AZ NM CO UT NV
@@ -166,7 +154,7 @@ def mine_candidates(
         for raw, _, s, e in units:
             if raw in defined or not _ABBR.match(raw) or raw in STOP_ABBR or _ROMAN.match(raw) or sum(c.isalpha() for c in raw) < 2:
                 continue
-            if raw in known_abbrev or raw.lower() in COMMON_WORDS or is_covered(s, e) or in_shout(s):
+            if raw in known_abbrev or raw.lower() in common_words() or is_covered(s, e) or in_shout(s):
                 continue
             add(("concept", raw, ""), rid, raw, _context(text, s, e), "abbreviation")
         # modifiers before a linked concept, and runs of unlinked content words

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -12,20 +11,10 @@ import bm25s
 import numpy as np
 
 from grounding.store.sql import SqlStore
+from grounding.text import STEMMER_ID, tokenize
 
-_WORD = re.compile(r"(?u)\b\w\w+\b")
-
-
-def _stem(tok: str) -> str:
-    if len(tok) > 4 and tok.endswith("ies"):
-        return tok[:-3] + "y"
-    if len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
-        return tok[:-1]
-    return tok
-
-
-def tokenize(texts: list[str]) -> list[list[str]]:
-    return [[_stem(t) for t in _WORD.findall(x.lower())] for x in texts]
+# Saved indexes record how their tokens were made; one built by another tokenizer is rebuilt.
+TOKENIZER_ID = f"words2+|{STEMMER_ID}|kiwi-content"
 
 
 class BM25Index:
@@ -53,7 +42,8 @@ class BM25Index:
         if self._bm25 is not None and stamp == self._stamp:
             return
         meta = self.folder / "meta.json"
-        if meta.exists() and json.loads(meta.read_text()).get("stamp") == stamp:
+        saved = json.loads(meta.read_text()) if meta.exists() else {}
+        if saved.get("stamp") == stamp and saved.get("tokenizer") == TOKENIZER_ID:
             self._bm25 = bm25s.BM25.load(str(self.folder / "index"), show_progress=False)
             self._ids = np.load(self.folder / "ids.npy")
         else:
@@ -76,7 +66,7 @@ class BM25Index:
         if ids:
             self._bm25.save(str(tmp / "index"), show_progress=False)
         np.save(tmp / "ids.npy", self._ids)
-        (tmp / "meta.json").write_text(json.dumps({"stamp": stamp}))
+        (tmp / "meta.json").write_text(json.dumps({"stamp": stamp, "tokenizer": TOKENIZER_ID}))
         shutil.rmtree(self.folder, ignore_errors=True)
         tmp.rename(self.folder)
 

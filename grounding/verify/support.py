@@ -17,21 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grounding.embed.base import Embedder
+from grounding.text import STOPWORDS as TEXT_STOPWORDS
+from grounding.text import stem
 from grounding.verify.normalize import facts
 
 ConceptFn = Callable[[str], list[str]]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+|[\uac00-\ud7a3]+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9/&]{1,6}\b")
-STOPWORDS = frozenset(
-    """a an the of to in on at for and or but is was were be been being are what which who whom whose when where why how
-    did does do done with from by that this these those as it its into during after before about any all there their they
-    them he she his her has have had not no nor so than then also both each other such only own same very can could would
-    should will shall may might must our we you your i me my mine us while because due caused cause causes result resulted
-    following follow per via within without between against under over up down out off again further once here more most
-    some few one two three reported report reports event events occurred occur occurs happened happen answer question
-    specifically specific related relating regarding including include includes approximately approx""".split()
-)
+# One stopword list for every stage (grounding/text/stopwords.py); kept under this name for callers.
+STOPWORDS = TEXT_STOPWORDS
 
 
 # Words that assert what went wrong. Saying a part "malfunctioned" or "was faulty" when the
@@ -49,16 +44,9 @@ def critical_claims(text: str) -> set[str]:
     return {m.group(1).lower() for m in _CRIT_RE.finditer(text)}
 
 
-def _stem(w: str) -> str:
-    w = w.lower().strip("'-")
-    for suf in ("ingly", "edly", "ing", "ied", "ies", "ed", "es", "s"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)] + ("y" if suf in ("ied", "ies") else "")
-    return w
-
-
 def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2}
+    """Snowball stems of the words that carry content (stopwords and 1-2 letter words left out)."""
+    return {stem(w.lower().strip("'-")) for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2}
 
 
 def acronyms(text: str) -> set[str]:

@@ -1,4 +1,8 @@
-"""Small text helpers shared by evidence selection, verification and summarization."""
+"""Sentence splitting for evidence selection, verification and summarization.
+
+A regex splitter rather than a model: report prose is regular (". " + capital), the cost is
+microseconds per chunk, and the abbreviations that end in a dot in these reports are listed.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9\uAC00-\uD7A3])|\
 
 
 def split_sentences(text: str) -> list[str]:
+    """Sentences of `text` in order (Korean sentences end at . ! ? 。 before Hangul)."""
     parts: list[str] = []
     buf = ""
     pos = 0
