@@ -52,7 +52,7 @@ def ingest(
     chosen = [c for c in chosen if c.enabled]
     if not chosen:
         fail("no enabled corpus is configured ([[corpus]] in config.toml)", code=2)
-    from grounding.index.faiss_index import IndexBusy, IndexModelMismatch
+    from grounding.index.base import IndexBusy, IndexModelMismatch
     from grounding.ingest.pipeline import check_corpora, count_records
 
     try:
