@@ -144,47 +144,8 @@ def first_sentence(text: str, limit: int = 160) -> str:
 
 
 # --- values ---------------------------------------------------------------------------
-_DAY_FIRST = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")  # 27.02.2025: the European order
-_NO_DATE_A = datetime(1901, 1, 1)
-_NO_DATE_B = datetime(1902, 2, 2)
-
-
-def parse_date(value: Any, fmt: str = "") -> str | None:
-    """ISO date (YYYY-MM-DD) or None; a value that does not name a whole date is never guessed.
-
-    `fmt` (a corpus's `date_format`, strptime syntax) is tried first; then ISO; then
-    python-dateutil for what people write: "2/27/2025 8:15", "Feb 27, 2025", "27.02.2025".
-    Slashed dates are read month first, as U.S. agencies write them.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    s = " ".join(str(value).split())
-    if not s or len(s) > 64:
-        return None
-    if fmt:
-        try:
-            return datetime.strptime(s, fmt).date().isoformat()
-        except ValueError:
-            return None
-    try:
-        return datetime.fromisoformat(s).date().isoformat()
-    except ValueError:
-        pass
-    from dateutil import parser as date_parser
-
-    dayfirst = bool(_DAY_FIRST.match(s))
-    try:
-        # Parsed twice with different defaults: a part missing from the text ("March 2005",
-        # "6:00 p.m. August 14") shows as a difference, and such a value is not a date.
-        a = date_parser.parse(s, default=_NO_DATE_A, dayfirst=dayfirst)
-        b = date_parser.parse(s, default=_NO_DATE_B, dayfirst=dayfirst)
-    except (ValueError, OverflowError):
-        return None
-    return a.date().isoformat() if a.date() == b.date() else None
+# Dates are parsed in one place for every stage (grounding/text/dates.py).
+from grounding.text.dates import parse_date  # noqa: E402,F401
 
 
 def plain(value: Any) -> Any:
