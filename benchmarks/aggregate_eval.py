@@ -49,7 +49,7 @@ def system_for(config: str, data_dir: str):
     g = Grounding(cfg)
     meta = cfg.data_dir / "index"
     if any("const:sql-only" in p.read_text(errors="ignore") for p in meta.glob("*.json")) if meta.exists() else False:
-        g.__dict__["embedder"] = ConstEmbedder()
+        g.use(embedder=ConstEmbedder())
     return g
 
 
@@ -66,8 +66,7 @@ def main() -> int:
         from grounding.config import load_config
         from grounding.system import Grounding
 
-        g = Grounding(load_config(args.config, data_dir=args.data_dir))
-        g.__dict__["embedder"] = ConstEmbedder()
+        g = Grounding(load_config(args.config, data_dir=args.data_dir), embedder=ConstEmbedder())
         s = g.ingestor().run()
         print(f"ingested {s.ingested} reports into {args.data_dir} (SQL only)")
     from grounding.evaluate.metrics import compute

@@ -39,7 +39,7 @@ def main() -> int:
     ap.add_argument("--json", default="")
     args = ap.parse_args()
 
-    from grounding.agent import AskOptions
+    from grounding.answer.agent import AskOptions
     from benchmarks.aggregate_eval import system_for  # a SQL-only data dir (aggregate_eval.py --build) works too
 
     g = system_for(args.config, args.data_dir)

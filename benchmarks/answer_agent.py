@@ -26,10 +26,10 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from grounding.agent import AskOptions  # noqa: E402
+from grounding.answer.agent import AskOptions  # noqa: E402
 from grounding.config import load_config  # noqa: E402
 from grounding.evaluate.runner import load_questions  # noqa: E402
-from grounding.prompts import answer_messages  # noqa: E402
+from grounding.answer.prompts import answer_messages  # noqa: E402
 from grounding.system import Grounding  # noqa: E402
 
 MODES = ["dense", "bm25", "hybrid", "full"]

@@ -82,6 +82,9 @@ class CorpusConfig(_Section):
     date_format: str = ""
     # The field naming the facility / site / area: stored in an indexed column for filtering.
     facility: str = ""
+    # Metadata fields that also name a report's place (an area, a region), read after `facility`
+    # when checking that a cited report is from the place the question names (retrieve/places.py).
+    place_fields: list[str] = Field(default_factory=list)
     metadata: list[str] = Field(default_factory=list)
     # Metadata fields parsed as numbers ("1,200", "Approx. 300" -> 1200, 300); values that are
     # not numbers ("Unknown") become null and the original is kept as "<field>_raw".

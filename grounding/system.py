@@ -52,6 +52,21 @@ class Grounding:
             self.__dict__.pop(name, None)
         return self
 
+    def forget(self, *names: str) -> "Grounding":
+        """Drop built parts so their next use builds them again from the config (a changed ontology file);
+        what was built from them (retriever, agent) goes too. Callers use this, never the instance's __dict__."""
+        for name in names:
+            if name not in PARTS and name not in DERIVED:
+                raise TypeError(f"Grounding has no part {name!r}; parts: {', '.join(PARTS + DERIVED)}")
+            self.__dict__.pop(name, None)
+        for name in DERIVED:
+            self.__dict__.pop(name, None)
+        return self
+
+    def built(self, name: str) -> bool:
+        """Whether a part was built (or given) already: asking must not build it (a model load)."""
+        return name in self.__dict__
+
     @property
     def data_dir(self) -> Path:
         return self.cfg.data_dir
@@ -116,7 +131,7 @@ class Grounding:
 
     @cached_property
     def agent(self):
-        from grounding.agent import AnswerAgent
+        from grounding.answer.agent import AnswerAgent
 
         return AnswerAgent(
             self.cfg, self.store, self.retriever, self.embedder, self.generator, self.ontology, self.linker, self.calibrator

@@ -10,6 +10,7 @@ never seen these signals (their coefficients are 0 and the retrieval signals the
 
 from __future__ import annotations
 
+from grounding.answer.signals import ROUTE_FEATURES, SignalsLike
 from grounding.verify.calibration import Calibrator, confidence_from
 from grounding.verify.confidence import default_confidence
 
@@ -17,9 +18,9 @@ from grounding.verify.confidence import default_confidence
 def fitted_with_routes(cal: Calibrator | None) -> bool:
     if cal is None or cal.method != "logistic" or "agg_route" not in cal.features or not cal.mean:
         return False
-    idx = [cal.features.index(f) for f in ("agg_route", "dist_route", "onto_route") if f in cal.features]
+    idx = [cal.features.index(f) for f in ROUTE_FEATURES if f in cal.features]
     return any(i < len(cal.mean) and cal.mean[i] > 0 for i in idx)
 
 
-def route_confidence(signals: dict[str, float], cal: Calibrator | None) -> float:
+def route_confidence(signals: SignalsLike, cal: Calibrator | None) -> float:
     return confidence_from(signals, cal) if fitted_with_routes(cal) else default_confidence(signals)

@@ -16,7 +16,7 @@ from grounding.aggregate.distribution import run_distribution
 from grounding.aggregate.router import Route, Router, _Context
 from grounding.aggregate.spec import AggQuery
 from grounding.aggregate.sql import QueryError, corpus_span, run
-from grounding.answer import Answer, Passage, PathEvidence, Sentence
+from grounding.answer.result import Answer, Passage, PathEvidence, Sentence
 from grounding.store.schema import Report, ReportConcept
 
 _LOCK = threading.Lock()

@@ -76,7 +76,7 @@ def ask(
     chart_dir: Optional[Path] = typer.Option(None, "--chart-dir", help="Trend answers: write the chart (PNG) here (default: <data dir>/charts)."),
 ) -> None:
     """Answer from the indexed evidence, citing it, or say there is not enough evidence."""
-    from grounding.agent import AskOptions, QuestionError
+    from grounding.answer.agent import AskOptions, QuestionError
 
     st = state(ctx)
     cfg = st.cfg

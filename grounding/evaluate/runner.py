@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grounding.agent import AskOptions, QuestionError
+from grounding.answer.agent import AskOptions, QuestionError
 from grounding.evaluate.matching import AGGREGATE_TYPES, aggregate_correct, is_correct
 from grounding.evaluate.metrics import Outcome
-from grounding.prompts import answer_messages
+from grounding.answer.prompts import answer_messages
 
 REQUIRED = ("id", "question", "answer", "gold_reports", "answerable")
 _CITE = re.compile(r"\[(P\d+)\]")

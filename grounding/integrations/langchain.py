@@ -52,7 +52,7 @@ class GroundingAgentRunnable(RunnableSerializable[Any, dict]):
     system: Any
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> dict:
-        from grounding.agent import AskOptions
+        from grounding.answer.agent import AskOptions
 
         if isinstance(input, str):
             question, threshold = input, None

@@ -17,37 +17,8 @@ from typing import Literal
 
 import numpy as np
 
+from grounding.answer.signals import FEATURES, SignalsLike, feature_vector
 from grounding.verify.confidence import default_confidence
-
-FEATURES = [
-    "retrieval_top",
-    "meta_top",
-    "evidence_top",
-    "margin",
-    "support_ratio",
-    "kg_match",
-    "concept_alignment",
-    "sc_agreement",
-    "gen_mean_logprob",
-    "gen_mean_entropy",
-    "extractive",
-    "has_filters",
-    "field_answer",
-    "kind_cue",
-    "novelty",
-    "unit_conflict",
-    "cause_unknown",
-    # aggregate / distribution routes (grounding/aggregate/confidence.py)
-    "agg_route",
-    "agg_place_fuzzy",
-    "agg_ambiguous",
-    "agg_empty",
-    "agg_period_clipped",
-    "agg_concepts",
-    "dist_route",
-    "dist_support",
-    "onto_route",
-]
 
 
 class CalibratorError(ValueError):
@@ -89,10 +60,10 @@ class Calibrator:
             return f"it uses signals this version does not compute: {', '.join(unknown)}"
         return ""
 
-    def _matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
-        return np.array([[float(r.get(f, 0.0)) for f in self.features] for r in rows], dtype=float)
+    def _matrix(self, rows: list[SignalsLike]) -> np.ndarray:
+        return np.array([feature_vector(r, self.features) for r in rows], dtype=float)
 
-    def fit(self, rows: list[dict[str, float]], y: list[int] | np.ndarray) -> "Calibrator":
+    def fit(self, rows: list[SignalsLike], y: list[int] | np.ndarray) -> "Calibrator":
         y = np.asarray(y, dtype=int)
         self.n_train = len(y)
         if self.method == "isotonic":
@@ -114,10 +85,11 @@ class Calibrator:
         self.coef, self.intercept = model.coef_[0].tolist(), float(model.intercept_[0])
         return self
 
-    def predict(self, signals: dict[str, float]) -> float:
+    def predict(self, signals: SignalsLike) -> float:
+        """P(correct) from one answer's signals, read in the order of this file's `features`."""
         if self.method == "isotonic":
             return float(np.interp(default_confidence(signals), self.iso_x, self.iso_y))
-        x = (np.array([float(signals.get(f, 0.0)) for f in self.features]) - np.array(self.mean)) / np.array(self.scale)
+        x = (np.array(feature_vector(signals, self.features)) - np.array(self.mean)) / np.array(self.scale)
         z = float(x @ np.array(self.coef) + self.intercept)
         return 1.0 / (1.0 + math.exp(-z))
 
@@ -164,5 +136,5 @@ def packaged_calibrator() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "calibrator.json"
 
 
-def confidence_from(signals: dict[str, float], calibrator: Calibrator | None) -> float:
+def confidence_from(signals: SignalsLike, calibrator: Calibrator | None) -> float:
     return calibrator.predict(signals) if calibrator is not None else default_confidence(signals)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+from grounding.answer.signals import SignalsLike
+
 # Weights of the uncalibrated default (log-odds per unit of signal).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "bias": -4.0,
@@ -35,6 +37,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
-def default_confidence(signals: dict[str, float]) -> float:
+def default_confidence(signals: SignalsLike) -> float:
     z = DEFAULT_WEIGHTS["bias"] + sum(w * signals.get(k, 0.0) for k, w in DEFAULT_WEIGHTS.items() if k != "bias")
     return 1.0 / (1.0 + math.exp(-z))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grounding.embed.base import Embedder
-from grounding.prompts import NOT_IN_EVIDENCE
+from grounding.answer.prompts import NOT_IN_EVIDENCE
 from grounding.verify.support import content_words
 
 

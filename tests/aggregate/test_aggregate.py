@@ -134,10 +134,10 @@ def test_disabled_routes_nothing(sqlite_store):
 def test_agent_ask_returns_the_aggregate_answer(sqlite_store):
     from types import SimpleNamespace
 
-    from grounding.agent import AnswerAgent
+    from grounding.answer.agent import AnswerAgent
 
     cfg = fake_agent(sqlite_store).cfg
-    retriever = SimpleNamespace(dense=SimpleNamespace(index=SimpleNamespace(ntotal=1)))
+    retriever = SimpleNamespace(dense=SimpleNamespace(index=SimpleNamespace(ntotal=1, count=lambda: 1)))
     agent = AnswerAgent(cfg, sqlite_store, retriever, embedder=None, generator=SimpleNamespace(name="unused"))
     ans = agent.ask("How many reactor scrams were reported at Diablo Canyon in 1999?")
     assert ans.route == "aggregate" and ans.aggregate["result"]["value"] == 3

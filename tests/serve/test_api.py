@@ -38,7 +38,7 @@ def test_ask_returns_the_cli_json(client, serve_data, embedder):
     assert r.status_code == 200, r.text
     ans = r.json()
     # The same object as `grounding ask --json`, field for field.
-    from grounding.agent import AskOptions
+    from grounding.answer.agent import AskOptions
 
     system = make_system(serve_data, embedder, EchoGenerator())
     direct = system.agent.ask(HOSTILE_QUESTION, AskOptions(threshold=0.0)).to_json()

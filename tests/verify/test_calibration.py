@@ -44,7 +44,7 @@ def test_isotonic_calibrator_outputs_probabilities():
 
 
 def test_ask_draws_as_many_samples_as_the_calibrator_was_fitted_with(tmp_path):
-    from grounding.agent import AnswerAgent
+    from grounding.answer.agent import AnswerAgent
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path, tmp_path / "none.jsonl")

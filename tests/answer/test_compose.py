@@ -1,6 +1,6 @@
 """Extractive quotes and the answer-shape signals that feed confidence."""
 
-from grounding.compose import best_quote, kind_cue, novelty, question_kind
+from grounding.answer.compose import best_quote, kind_cue, novelty, question_kind
 
 VOGTLE = "What caused the manual reactor trip at Vogtle Unit 1 on February 3, 2017?"
 
@@ -34,7 +34,7 @@ def test_best_quote_prefers_the_sentence_with_the_cause():
 
 
 def test_states_cause_unknown_only_for_cause_questions_whose_evidence_says_so():
-    from grounding.compose import states_cause_unknown
+    from grounding.answer.compose import states_cause_unknown
 
     q = "What caused the reactor trip at Watts Bar Unit 2 on April 12, 2018?"
     assert states_cause_unknown(q, ["The cause of the trip is currently under investigation."])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from grounding.agent import AskOptions, QuestionError
+from grounding.answer.agent import AskOptions, QuestionError
 from tests.conftest import build_system, make_config, nrc_records, write_jsonl
 
 OCONEE = "What caused the reactor trip at Oconee on December 31, 1998?"

@@ -3,7 +3,7 @@
 import pytest
 
 from grounding.config import AnswerFieldConfig, ConfigError, load_config
-from grounding.field_answers import asked_fields, evidence_line, read_field
+from grounding.answer.fields import asked_fields, evidence_line, read_field
 from tests.conftest import REPO
 
 SPECS = load_config(REPO / "config.toml").answer_field

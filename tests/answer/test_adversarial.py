@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from grounding.agent import AskOptions
+from grounding.answer.agent import AskOptions
 
 from tests.conftest import build_system, make_config, nrc_records, write_jsonl
 

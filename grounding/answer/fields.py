@@ -14,9 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from grounding.answer.evidence import PINNED_META
+from grounding.answer.result import Passage
 from grounding.config import AnswerFieldConfig
 from grounding.ingest.records import parse_date
-from grounding.retrieve.query import parse_units
+from grounding.retrieve.metadata import unit_conflict
+from grounding.retrieve.query import QueryFilters, parse_units
+from grounding.store.schema import Report
 
 
 @dataclass
@@ -98,3 +102,54 @@ def evidence_line(report_id: str, facility: str, date: str | None, label: str, v
     """The passage a field answer cites: the stored record's field, named by report, place and date."""
     where = ", ".join(x for x in (facility.strip(" :;,"), date or "") if x)
     return f"Report {report_id}" + (f" ({where})" if where else "") + f": {label}: {value}."
+
+
+@dataclass
+class FieldHit:
+    """A field answer: the value read, and the passage that cites the stored record's field."""
+
+    answer: FieldAnswer
+    passage: Passage
+
+
+def pinned_field(
+    specs: list[AnswerFieldConfig], question: str, passages: list[Passage], filters: QueryFilters | None, reports: dict[str, Report]
+) -> FieldHit | None:
+    """A configured field of the report the question pins by place AND date, read from SQL.
+
+    Several pinned reports that disagree on the field are not a field answer: the
+    question is ambiguous, and the generator path (with its lower confidence) takes it.
+    """
+    if not specs or filters is None or not (filters.facilities and filters.dates):
+        return None
+    best = max((p.scores.get("meta", 0.0) for p in passages), default=0.0)
+    if best < PINNED_META:
+        return None
+    # Only the best-matching tier: a report from the day after is not a rival to the one from the day named.
+    pinned = [p for p in passages if p.scores.get("meta", 0.0) >= best - 1e-9]
+    top = reports.get(pinned[0].report_id)
+    if top is None:
+        return None
+    if unit_conflict(filters.units, top.meta or {}):
+        return None  # "Unit 4" of a plant whose report covers units 2 and 3: not this report's field
+    wanted = asked_fields(question, specs, top.corpus)
+    if not wanted:
+        return None
+    spec = wanted[0]
+    tier = [reports[rid] for rid in dict.fromkeys(p.report_id for p in pinned) if rid in reports]
+    answers = {
+        r.id: read_field(spec, {"title": r.title, "date": r.date, "facility": r.facility}, r.meta or {}, question)
+        for r in tier
+        if r.corpus == top.corpus
+    }
+    if len({a.value for a in answers.values()}) > 1:
+        return None
+    answer = answers[top.id]
+    p0 = pinned[0]
+    text = evidence_line(p0.report_id, p0.facility, p0.date, spec.label, answer.value or "not recorded")
+    passage = Passage(
+        key=f"P{len(passages) + 1}", report_id=p0.report_id, chunk_id=-1, text=text, score=1.0,
+        source_id=p0.source_id, title=p0.title, date=p0.date, facility=p0.facility,
+        scores={"meta": p0.scores.get("meta", 0.0), "field": 1.0, "pinned_reports": float(len(answers))},
+    )
+    return FieldHit(answer, passage)
