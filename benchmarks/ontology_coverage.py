@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Ontology coverage of the report corpora (standalone: rdflib, PyStemmer + stdlib).
+"""Ontology coverage of the report corpora (standalone: rdflib, lemminflect + stdlib).
 
 Loads ontology/grounding.ttl, collects the English labels (rdfs:label, skos:prefLabel, skos:altLabel,
 skos:hiddenLabel) of every concept, normalises them (lower case, apostrophes dropped, hyphens and slashes to
-spaces, the Snowball English stemmer of PyStemmer on every word) and scans report texts with whole-word matching.
+spaces, plurals reduced to the singular by lemminflect's noun lemmas, as the linker does) and scans report texts with whole-word matching.
 
 Prints, overall and per corpus, the share of reports linked to at least one *specific* concept — concepts
 annotated ``gr:abstract true`` (upper-level concepts with generic labels such as "event" or "equipment") and
@@ -28,10 +28,11 @@ import random
 import re
 import sys
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import rdflib
-import Stemmer
+from lemminflect import getAllLemmas, getAllLemmasOOV
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 
 GR = "https://w3id.org/grounding/onto#"
@@ -73,15 +74,19 @@ TOKEN = re.compile(r"[a-z0-9]+")
 
 # Tokenisation and normalisation mirror grounding/ontology/linker.py (kept standalone on purpose):
 # tokens keep "4.16", "S/G", "nor'easter" together; hyphens and other slashes split; every token is
-# lower-cased, apostrophes dropped and stemmed by the Snowball English stemmer (the linker's library).
+# lower-cased, apostrophes dropped and a plural reduced by lemminflect (the linker's library and rule).
 _TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+(?:[./'][0-9A-Za-z]+)*|[\uAC00-\uD7A3]+")
 
 
-_STEMMER = Stemmer.Stemmer("english")
-
-
+@lru_cache(maxsize=200_000)
 def stem(w: str) -> str:
-    return _STEMMER.stemWord(w.lower().replace("'", ""))
+    t = w.lower().replace("'", "")
+    if len(t) <= 3 or not t.isalpha():
+        return t
+    lemmas = getAllLemmas(t, upos="NOUN").get("NOUN")
+    if not lemmas and t.endswith("s") and not t.endswith(("ss", "us", "is")):
+        lemmas = getAllLemmasOOV(t, upos="NOUN").get("NOUN")
+    return lemmas[0] if lemmas else t
 
 
 GENERIC_KEYS = {" ".join(stem(w) for w in g.split()) for g in GENERIC}
@@ -246,7 +251,7 @@ def mostly_upper(text: str) -> bool:
     return bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) >= 0.5
 
 
-def candidates(text: str, toks: list[str], covered: set, label_words: set, vocab: set, raw: list[str] | None = None):
+def candidates(text: str, toks: list[str], covered: set, label_words: set, vocab: set):
     """Unlinked candidate terms of one report: abbreviations and head-word bigrams."""
     out = set()
     # upper-case abbreviations, only from mixed-case text (old all-caps reports would flood it)
@@ -266,8 +271,7 @@ def candidates(text: str, toks: list[str], covered: set, label_words: set, vocab
         if a in STOP_STEMS or b in STOP_STEMS or a.isdigit() or len(a) < 3:
             continue
         if b in HEAD_STEMS or a in HEAD_STEMS:
-            shown = (raw[i].lower(), raw[i + 1].lower()) if raw else (a, b)  # words as written, not stems
-            out.add(("bigram", " ".join(shown)))
+            out.add(("bigram", f"{a} {b}"))
     return out
 
 
@@ -334,7 +338,7 @@ def main(argv=None):
                     strict += 1
             else:
                 unlinked.append((rid, text))
-            for cand in candidates(text, toks, covered, label_words, vocab, raw):
+            for cand in candidates(text, toks, covered, label_words, vocab):
                 cand_docs[corpus][cand] += 1
         results[corpus] = {
             "reports": n, "linked": linked, "share": linked / n if n else 0.0,
