@@ -201,6 +201,18 @@ class OntologyConfig(_Section):
     max_backups: int = Field(default=20, ge=1)
 
 
+class CatalogConfig(_Section):
+    """Which report metadata fields the question-matching catalog (retrieve/metadata.py) reads, besides
+    the report's own date and facility. The defaults name the bundled corpora's fields; a field a
+    corpus lacks is simply absent from its reports."""
+
+    date_fields: list[str] = Field(default_factory=lambda: ["notification_date"])  # more ISO dates of a report
+    place_fields: list[str] = Field(default_factory=lambda: ["area_affected"])  # fields naming places ("X: Y; Z")
+    unit_field: str = "unit"  # reactor units written "[1] [2]"
+    unit_list_field: str = "reactor_units"  # a list of {"unit": N, ...}
+    emergency_field: str = "emergency_class"  # a declared emergency class ("ALERT", "UNUSUAL EVENT")
+
+
 class RetrievalConfig(_Section):
     dense_k: int = 50
     bm25_k: int = 50
@@ -211,6 +223,7 @@ class RetrievalConfig(_Section):
     kg_sibling_penalty: float = 0.15
     max_evidence_sentences: int = 8
     max_question_chars: int = 2000
+    catalog: CatalogConfig = Field(default_factory=CatalogConfig)
 
 
 class SamplingConfig(_Section):

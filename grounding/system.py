@@ -17,6 +17,7 @@ from grounding.generate.base import Generator
 from grounding.index.base import VectorIndex
 from grounding.ontology.graph import OntologyGraph
 from grounding.ontology.linker import Linker
+from grounding.store.base import ReportStore
 from grounding.store.sql import SqlStore
 
 log = logging.getLogger("grounding")
@@ -72,7 +73,7 @@ class Grounding:
         return self.cfg.data_dir
 
     @cached_property
-    def store(self) -> SqlStore:
+    def store(self) -> ReportStore:
         return SqlStore(self.cfg.database_url)
 
     @cached_property
@@ -119,7 +120,7 @@ class Grounding:
             self.store,
             DenseRetriever(self.index, self.embedder),
             self.bm25,
-            MetadataCatalog(self.store),
+            MetadataCatalog(self.store, self.cfg.retrieval.catalog),
             self.ontology,
         )
 

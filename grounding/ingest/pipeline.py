@@ -29,12 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from grounding.config import Config, ConfigError, CorpusConfig
 from grounding.embed.base import Embedder
-from grounding.index.faiss_index import FaissIndex
+from grounding.index.base import VectorIndex
 from grounding.ingest.adapters import SourceReadError, adapter_for
 from grounding.ingest.chunking import Chunker
 from grounding.ingest.records import (
@@ -44,15 +42,15 @@ from grounding.ingest.records import (
     Skipped,
     content_hash,
     corpus_fields,
-    facility_key,
     number_occurrence,
     record_id,
     text_hash,
     to_draft,
 )
 from grounding.retrieve.injection import chunk_flags
-from grounding.store.schema import Chunk, IngestRun, Reject, Report, ReportConcept, utcnow
-from grounding.store.sql import SqlStore
+from grounding.store.base import ReportStore
+from grounding.store.records import ChunkRow, LinkRow, RecordRefused, RejectRow, ReportWrite, facility_key
+from grounding.store.schema import utcnow
 
 class SourceUnreadable(ConfigError):
     """A source file could not be read to its end (one line: the file, the last good record, the error)."""
@@ -168,18 +166,12 @@ def _release_free_memory() -> None:
         _LIBC = False
 
 
-def _fresh(r: Reject) -> Reject:
-    """A new row with `r`'s values: a row whose transaction was rolled back cannot be added again."""
-    return Reject(run_id=r.run_id, corpus=r.corpus, source_path=r.source_path, location=r.location,
-                  record_id=r.record_id, reason=r.reason, severity=r.severity)
-
-
 class Ingestor:
     def __init__(
         self,
         cfg: Config,
-        store: SqlStore,
-        index: FaissIndex,
+        store: ReportStore,
+        index: VectorIndex,
         embedder: Embedder,
         link: LinkFn | None = None,
         link_fingerprint: str = "",
@@ -204,7 +196,7 @@ class Ingestor:
         self._since_save = 0
         self._on_progress: Callable[[IngestSummary], None] | None = None
         self._summary = IngestSummary()
-        self._rejects: list[Reject] = []
+        self._rejects: list[RejectRow] = []
         self._only: set[str] | None = None
         self._rejected_ids: set[str] = set()
         self._read_errors: list[str] = []
@@ -337,7 +329,7 @@ class Ingestor:
         if self._summary.undated <= 10:
             self._summary.warnings.append(f"[{c.name}] {item.source_path}: {item.location} (id {item.source_id}): {reason}")
         self._rejects.append(
-            Reject(
+            RejectRow(
                 run_id=self._run_id, corpus=c.name, source_path=item.source_path, location=item.location,
                 record_id=item.source_id, reason=reason, severity="warning",
             )
@@ -349,13 +341,13 @@ class Ingestor:
         if err.record_id:
             self._rejected_ids.add(f"{corpus}:{err.record_id}")
         self._rejects.append(
-            Reject(
+            RejectRow(
                 run_id=self._run_id, corpus=corpus, source_path=err.source_path, location=err.location,
                 record_id=err.record_id, reason=err.reason,
             )
         )
 
-    def _links(self, report_id: str, text: str) -> list[ReportConcept]:
+    def _links(self, report_id: str, text: str) -> list[LinkRow]:
         if self.link is None:
             return []
         try:
@@ -363,17 +355,18 @@ class Ingestor:
         except Exception as exc:  # a linker bug must not stop the ingest; the report stays unlinked
             self._summary.warnings.append(f"entity linking failed for {report_id}: {type(exc).__name__}: {exc}")
             return []
-        agg: dict[str, ReportConcept] = {}
+        agg: dict[str, LinkRow] = {}
         for m in mentions:
             rc = agg.get(m.concept)
             if rc is None:
-                agg[m.concept] = ReportConcept(
-                    report_id=report_id, concept=m.concept, mentions=1, score=float(m.score), first_span=f"{m.start}:{m.end}"
-                )
+                agg[m.concept] = LinkRow(concept=m.concept, mentions=1, score=float(m.score), first_span=f"{m.start}:{m.end}")
             else:
                 rc.mentions += 1
                 rc.score = max(rc.score, float(m.score))
         return list(agg.values())
+
+    def _split(self, text: str) -> list[ChunkRow]:
+        return [ChunkRow(c.ord, c.text, c.start_char, chunk_flags(c.text)) for c in self.chunker.split(text)]
 
     @staticmethod
     def _denorm(d: ReportDraft) -> dict:
@@ -386,122 +379,49 @@ class Ingestor:
             text_hash=d.text_hash, source_path=d.source_path, source_location=d.location, updated_at=utcnow(),
         )
 
-    def _update(self, s, d: ReportDraft) -> tuple[list[Chunk], list[int]]:
-        """Apply a changed draft to its stored report in session s; returns (new chunk rows, removed chunk ids)."""
-        summary = self._summary
+    def _write(self, d: ReportDraft) -> ReportWrite:
         denorm = self._denorm(d)
-        old = s.get(Report, d.id)
-        summary.updated += 1
-        same_text = old.text_hash == d.text_hash
-        for k, v in self._report_fields(d, denorm).items():
-            setattr(old, k, v)
-        if same_text:
-            # Only title/date/facility/metadata changed: same chunks, same vectors, same links.
-            s.execute(update(Chunk).where(Chunk.report_id == d.id).values(**denorm))
-            return [], []
-        pool: dict[str, list[int]] = defaultdict(list)
-        for cid, text in s.execute(select(Chunk.id, Chunk.text).where(Chunk.report_id == d.id).order_by(Chunk.ord)):
-            pool[text].append(cid)
-        rows: list[Chunk] = []
-        for c in self.chunker.split(d.text):
-            if pool.get(c.text):  # an unchanged chunk text keeps its id and its vector
-                cid = pool[c.text].pop(0)
-                s.execute(update(Chunk).where(Chunk.id == cid).values(ord=c.ord, start_char=c.start_char, flags=chunk_flags(c.text), **denorm))
-                summary.reused += 1
-            else:
-                rows.append(Chunk(report_id=d.id, ord=c.ord, text=c.text, start_char=c.start_char, flags=chunk_flags(c.text), **denorm))
-        removed = [cid for ids in pool.values() for cid in ids]
-        if removed:
-            s.execute(delete(Chunk).where(Chunk.id.in_(removed)))
-        s.execute(delete(ReportConcept).where(ReportConcept.report_id == d.id))
-        s.add_all(rows)
-        s.add_all(self._links(d.id, d.text))
-        s.flush()
-        summary.chunks += len(rows)
-        return rows, removed
-
-    _COUNTS = ("ingested", "updated", "unchanged", "chunks", "reused")
+        return ReportWrite(d.id, d.text, d.content_hash, d.text_hash, self._report_fields(d, denorm), denorm)
 
     def _write_batch(self, drafts: list[ReportDraft]) -> None:
         if not drafts and not self._rejects:
             return
-        saved = {k: getattr(self._summary, k) for k in self._COUNTS}
         rejects, self._rejects = self._rejects, []
         try:
             new_rows, removed = self._write_drafts(drafts, rejects)
-        except (IntegrityError, DataError, StatementError):
+        except RecordRefused:
             # One record the database refuses must not cost the batch: write them one by one.
-            self._summary.__dict__.update(saved)
             new_rows, removed = [], []
             for d in drafts:
-                saved = {k: getattr(self._summary, k) for k in self._COUNTS}
                 try:
                     r, rm = self._write_drafts([d], [])
-                except (IntegrityError, DataError, StatementError) as exc:
-                    self._summary.__dict__.update(saved)
-                    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+                except RecordRefused as exc:
+                    reason = str(exc).strip().splitlines()[0][:300]
                     self._reject(d.corpus, RecordError(d.source_path, d.location, f"the database refused the record: {reason}", d.source_id))
                     continue
                 new_rows += r
                 removed += rm
-            self._flush_rejects(rejects + self._rejects, one_by_one=True)
+            self.store.add_rejects(rejects + self._rejects, one_by_one=True)
             self._rejects = []
         # SQL is committed: now vectors. A kill from here on is repaired by reconcile().
         if removed:
             self.index.remove(removed)
             self._since_save += len(removed)
-        self._pending += [(r.id, r.text) for r in new_rows]
+        self._pending += new_rows
         if len(self._pending) >= self.embed_group:
             self._flush_embeddings()
 
-    def _flush_rejects(self, rows: list[Reject], one_by_one: bool = False) -> None:
-        if not one_by_one:
-            with self.store.session() as s:
-                s.add_all(rows)
-            return
-        for r in rows:
-            try:
-                with self.store.session() as s:
-                    s.add(_fresh(r))
-            except (IntegrityError, DataError, StatementError):
-                pass  # a reject the database cannot store; it is still in the run's messages
-
-    def _write_drafts(self, drafts: list[ReportDraft], rejects: list[Reject]) -> tuple[list[Chunk], list[int]]:
-        """One transaction: the drafts (new, changed or unchanged) and the rejects read with them."""
+    def _write_drafts(self, drafts: list[ReportDraft], rejects: list[RejectRow]) -> tuple[list[tuple[int, str]], list[int]]:
+        """One transaction: the drafts (new, changed or unchanged) and the rejects read with them;
+        returns the new chunks (id, text) and the removed chunk ids. Counts only once committed."""
+        res = self.store.write_reports([self._write(d) for d in drafts], rejects, self._split, self._links)
         summary = self._summary
-        new_rows: list[Chunk] = []
-        removed: list[int] = []
-        with self.store.session() as s:
-            ids = [d.id for d in drafts]
-            stored = dict(s.execute(select(Report.id, Report.content_hash).where(Report.id.in_(ids))).all()) if ids else {}
-            reports: list[Report] = []
-            children: list = []
-            for d in drafts:
-                if d.id in stored:
-                    if stored[d.id] == d.content_hash:
-                        summary.unchanged += 1
-                    else:
-                        rows, rm = self._update(s, d)
-                        new_rows += rows
-                        removed += rm
-                    continue
-                denorm = self._denorm(d)
-                reports.append(Report(id=d.id, **self._report_fields(d, denorm)))
-                rows = [Chunk(report_id=d.id, ord=c.ord, text=c.text, start_char=c.start_char, flags=chunk_flags(c.text), **denorm)
-                        for c in self.chunker.split(d.text)]
-                children += rows
-                children += self._links(d.id, d.text)
-                new_rows += rows
-                summary.ingested += 1
-                summary.chunks += len(rows)
-            if reports:
-                s.add_all(reports)
-                s.flush()  # report rows before the chunks and links that reference them
-            s.add_all(children)
-            if rejects:
-                s.add_all([_fresh(r) for r in rejects])
-            s.flush()
-        return new_rows, removed
+        summary.ingested += res.ingested
+        summary.updated += res.updated
+        summary.unchanged += res.unchanged
+        summary.chunks += res.chunks
+        summary.reused += res.reused
+        return res.new_chunks, res.removed
 
     def _prune(self, corpora: list[CorpusConfig], seen: dict[str, tuple[str, str]], valid: Counter[str]) -> None:
         """Delete reports of these corpora that the sources no longer hold.
@@ -518,15 +438,9 @@ class Ingestor:
         if not names:
             return
         keep = self._rejected_ids
-        with self.store.session() as s:
-            ids = [r for r in s.scalars(select(Report.id).where(Report.corpus.in_(names))) if r not in seen and r not in keep]
+        ids = [r for r in self.store.report_ids(names) if r not in seen and r not in keep]
         for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            with self.store.session() as s:
-                chunk_ids = list(s.scalars(select(Chunk.id).where(Chunk.report_id.in_(part))))
-                s.execute(delete(ReportConcept).where(ReportConcept.report_id.in_(part)))
-                s.execute(delete(Chunk).where(Chunk.report_id.in_(part)))
-                s.execute(delete(Report).where(Report.id.in_(part)))
+            chunk_ids = self.store.delete_reports(ids[i : i + 500])
             self.index.remove(chunk_ids)
         self._summary.pruned = len(ids)
 
@@ -534,20 +448,7 @@ class Ingestor:
         """Recompute entity links of every report (the ontology changed; no embedding work)."""
         if self.link is None:
             return 0
-        n = 0
-        last = ""
-        while True:
-            with self.store.session() as s:
-                rows = list(s.execute(select(Report.id, Report.text).where(Report.id > last).order_by(Report.id).limit(500)).all())
-                if not rows:
-                    break
-                ids = [r[0] for r in rows]
-                s.execute(delete(ReportConcept).where(ReportConcept.report_id.in_(ids)))
-                s.flush()
-                for rid, text in rows:
-                    s.add_all(self._links(rid, text))
-                n += len(rows)
-                last = rows[-1][0]
+        n = self.store.relink(self._links)
         self.store.kv_set("links", {"fingerprint": self.link_fingerprint})
         return n
 
@@ -578,19 +479,14 @@ class Ingestor:
         self._since_save = 0
         with self.index.writer():
             self.store.kv_set("index", {"model": self.embedder.name, "dim": self.embedder.dim})
-            with self.store.session() as s:
-                # We hold the write lock: a run still marked "running" died (killed, crashed).
-                s.execute(update(IngestRun).where(IngestRun.status == "running").values(status="interrupted"))
-                run = IngestRun(status="running", corpora=[c.name for c in corpora])
-                s.add(run)
-                s.flush()
-                self._run_id = run.id
+            # We hold the write lock: a run still marked "running" died (killed, crashed).
+            self._run_id = self.store.start_run([c.name for c in corpora])
             status = "failed"
             try:
                 summary.repaired = self.reconcile()
                 links_state = self.store.kv_get("links") or {}
                 relink_needed = self.link is not None and links_state.get("fingerprint") != self.link_fingerprint
-                had_reports = self.store.count(Report) > 0
+                had_reports = self.store.count_reports() > 0
                 seen: dict[str, tuple[str, str]] = {}
                 batch: list[ReportDraft] = []
                 for d in self._drafts(corpora, seen):
@@ -625,9 +521,8 @@ class Ingestor:
                 self.index.build_ann()
                 for build in self.derived:
                     build()
-                with self.store.session() as s:
-                    # The rejects table describes the sources as last read in full.
-                    s.execute(delete(Reject).where(Reject.corpus.in_([c.name for c in corpora]), Reject.run_id != self._run_id))
+                # The rejects table describes the sources as last read in full.
+                self.store.clear_rejects([c.name for c in corpora], keep_run=self._run_id)
                 status = "done"
             except KeyboardInterrupt:
                 status = "interrupted"
@@ -637,11 +532,7 @@ class Ingestor:
                 try:
                     if self.index.dirty:
                         self.index.save()  # every vector in memory belongs to a committed chunk
-                    with self.store.session() as s:
-                        run = s.get(IngestRun, self._run_id)
-                        run.status = status
-                        run.finished_at = utcnow()
-                        run.stats = summary.as_dict()
+                    self.store.finish_run(self._run_id, status, summary.as_dict())
                 except Exception:
                     if status == "done":
                         raise

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from grounding.config import CorpusConfig
+from grounding.store.records import facility_key  # noqa: F401  (re-exported: ingest's callers import it from here)
 
 MAX_ID_CHARS = 200  # ids are primary keys (VARCHAR(255) with the "<corpus>:" prefix)
 # The documented id character set: ids appear in URLs (/reports/{id}), file names and citations.
@@ -371,6 +372,5 @@ def number_occurrence(item: ReportDraft, occurrences: Counter[str]) -> None:
         item.id = f"{item.corpus}:{item.source_id}"
 
 
-def facility_key(facility: str) -> str:
-    """Case- and spacing-insensitive form for filtering ("FERMI" == "Fermi")."""
-    return " ".join(facility.casefold().split())[:255]
+# facility_key (case- and spacing-insensitive facility form) lives with the store, which filters on it;
+# imported above and still importable from here.

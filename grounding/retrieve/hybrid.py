@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from sqlalchemy import select
-
 from grounding.config import RetrievalConfig
 from grounding.ontology.graph import OntologyGraph
 from grounding.retrieve.dense import DenseRetriever
@@ -20,8 +18,7 @@ from grounding.retrieve.lexical import BM25Index
 from grounding.retrieve.metadata import MetadataCatalog
 from grounding.retrieve.query import QueryFilters
 from grounding.retrieve.types import Hit
-from grounding.store.schema import Chunk
-from grounding.store.sql import SqlStore
+from grounding.store.base import ReportStore
 
 Mode = Literal["dense", "bm25", "hybrid", "full"]
 
@@ -30,7 +27,7 @@ class HybridRetriever:
     def __init__(
         self,
         cfg: RetrievalConfig,
-        store: SqlStore,
+        store: ReportStore,
         dense: DenseRetriever,
         bm25: BM25Index | None,
         catalog: MetadataCatalog | None = None,
@@ -45,11 +42,7 @@ class HybridRetriever:
 
     def _meta_ranking(self, q_vec: np.ndarray, strengths: dict[str, float]) -> list[tuple[int, float]]:
         """Chunks of metadata-matched reports, ordered by match strength then similarity."""
-        ids = list(strengths)
-        rows: list[tuple[int, str]] = []
-        with self.store.session() as s:
-            for i in range(0, len(ids), 500):
-                rows += list(s.execute(select(Chunk.id, Chunk.report_id).where(Chunk.report_id.in_(ids[i : i + 500]))).all())
+        rows = self.store.chunk_report_ids(list(strengths))
         index = self.dense.index
         rows = [(cid, rid) for cid, rid in rows if cid in index]  # a chunk not embedded yet (ingest in progress) is skipped
         vecs = index.vectors([cid for cid, _ in rows])

@@ -1,7 +1,9 @@
 """An in-memory catalog of report metadata, for matching questions to facility, place and date.
 
 Tens of thousands of reports fit in a few MB, and scanning them in Python keeps the
-matching identical on SQLite and PostgreSQL (no dialect-specific JSON queries).
+matching identical on SQLite and PostgreSQL (no dialect-specific JSON queries). Which metadata
+fields hold more dates, places, reactor units and an emergency class is configuration
+([retrieval.catalog], grounding.config.CatalogConfig).
 """
 
 from __future__ import annotations
@@ -12,11 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as _date
 
-from sqlalchemy import select
-
+from grounding.config import CatalogConfig
 from grounding.retrieve.query import QueryFilters, parse_dates, parse_emergency_class, parse_units
-from grounding.store.schema import Report
-from grounding.store.sql import SqlStore
+from grounding.store.base import ReportReads
 
 US_STATES = (
     "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois "
@@ -55,68 +55,69 @@ class MetaMatch:
     reasons: list[str] = field(default_factory=list)
 
 
-def report_units(meta: dict) -> set[int]:
-    """The reactor units a report names (its `unit` field and `reactor_units[].unit`); empty when none."""
-    out = {int(u) for u in _UNIT_FIELD.findall(str(meta.get("unit") or ""))}
-    for ru in meta.get("reactor_units") or []:
+_DEFAULT = CatalogConfig()
+
+
+def report_units(meta: dict, fields: CatalogConfig | None = None) -> set[int]:
+    """The reactor units a report names (its unit field, "[1] [2]", and its unit list's `unit`s); empty when none."""
+    f = fields or _DEFAULT
+    out = {int(u) for u in _UNIT_FIELD.findall(str(meta.get(f.unit_field) or ""))} if f.unit_field else set()
+    for ru in (meta.get(f.unit_list_field) or []) if f.unit_list_field else []:
         if isinstance(ru, dict) and str(ru.get("unit", "")).isdigit():
             out.add(int(ru["unit"]))
     return out
 
 
-def unit_conflict(named: Iterable[int], meta: dict) -> bool:
+def unit_conflict(named: Iterable[int], meta: dict, fields: CatalogConfig | None = None) -> bool:
     """The question names reactor units and the report covers others: it is about a different unit."""
-    asked, units = set(named), report_units(meta)
+    asked, units = set(named), report_units(meta, fields)
     return bool(asked and units and not (asked & units))
 
 
-def _places(meta: dict) -> set[str]:
+def _places(meta: dict, fields: CatalogConfig) -> set[str]:
     out = set()
     fac = meta.get("facility")
     if fac:
         out.add(norm_place(str(fac)))
-    area = str(meta.get("area_affected") or "")
-    low = norm_place(area)
-    for st in US_STATES:
-        if f" {st} " in low:
-            out.add(f" {st} ")
-    for part in re.split(r"[:;,]", area):
-        if part.strip():
-            out.add(norm_place(part))
+    for name in fields.place_fields:
+        area = str(meta.get(name) or "")
+        low = norm_place(area)
+        for st in US_STATES:
+            if f" {st} " in low:
+                out.add(f" {st} ")
+        for part in re.split(r"[:;,]", area):
+            if part.strip():
+                out.add(norm_place(part))
     return {p for p in out if p.strip()}
 
 
 class MetadataCatalog:
     """Loaded lazily from SQL and refreshed when the number of reports changes."""
 
-    def __init__(self, store: SqlStore) -> None:
+    def __init__(self, store: ReportReads, fields: CatalogConfig | None = None) -> None:
         self.store = store
+        self.fields = fields or _DEFAULT
         self._rows: list[ReportMeta] = []
         self._places: set[str] = set()
         self._count = -1
         self._lock = threading.Lock()
 
     def _refresh(self) -> None:
-        n = self.store.count(Report)
+        n = self.store.count_reports()
         if n == self._count:
             return
+        f = self.fields
         rows: list[ReportMeta] = []
-        last = ""
-        while True:
-            with self.store.session() as s:
-                batch = s.execute(
-                    select(Report.id, Report.date, Report.meta).where(Report.id > last).order_by(Report.id).limit(5000)
-                ).all()
-            if not batch:
-                break
+        for batch in self.store.report_meta_pages(5000):
             for rid, d, meta in batch:
                 meta = meta or {}
                 dates = {d} if d else set()
-                nd = meta.get("notification_date")
-                if isinstance(nd, str) and len(nd) == 10:
-                    dates.add(nd)
-                rows.append(ReportMeta(rid, d, dates, _places(meta), report_units(meta), str(meta.get("emergency_class") or "").upper()))
-            last = batch[-1][0]
+                for name in f.date_fields:
+                    nd = meta.get(name)
+                    if isinstance(nd, str) and len(nd) == 10:
+                        dates.add(nd)
+                emergency = str(meta.get(f.emergency_field) or "").upper() if f.emergency_field else ""
+                rows.append(ReportMeta(rid, d, dates, _places(meta, f), report_units(meta, f), emergency))
         self._rows = rows
         self._places = {p for r in rows for p in r.places}
         self._count = n

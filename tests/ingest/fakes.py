@@ -45,4 +45,4 @@ def assert_consistent(g) -> None:
     chunk_ids = g.store.chunk_ids()
     fresh = FaissIndex(g.index.folder, g.index.model, g.index.dim, g.cfg.storage)  # what is on disk
     assert fresh.ids() == chunk_ids
-    assert fresh.ntotal == len(chunk_ids)  # no id holds two vectors
+    assert fresh.count() == len(chunk_ids)  # no id holds two vectors

@@ -101,14 +101,14 @@ def _check(cfg_path: Path, embedder, source: list[dict]) -> None:
     chunk_ids = g.store.chunk_ids()
     disk = FaissIndex(cfg.data_dir / "index", embedder.name, embedder.dim, cfg.storage)  # exactly what is on disk
     assert disk.ids() == chunk_ids, (len(disk.ids() - chunk_ids), len(chunk_ids - disk.ids()))
-    assert disk.ntotal == len(chunk_ids)  # one vector per chunk, no duplicates
+    assert disk.count() == len(chunk_ids)  # one vector per chunk, no duplicates
     by_source = {f"nrc:{r['event_number']}": r for r in source}
     for rid, text in texts.items():
         assert by_source[rid]["event_text"].split()[-1].rstrip('"') in text  # the text of the current source
     sample = random.Random(1).sample(sorted(chunk_ids), 24)
     chunks = g.store.get_chunks(sample)
     vecs = embedder.embed_passages([chunks[c].text for c in sample])
-    got = np.vstack([disk.reconstruct(c) for c in sample])
+    got = disk.vectors(sample)
     assert np.min(np.sum(vecs * got, axis=1)) > 0.999  # each vector belongs to its chunk's text
     again = g.ingestor().run()  # and the same command now has nothing to do
     assert again.unchanged == len(source) and again.embedded == 0 and again.repaired == 0

@@ -34,7 +34,7 @@ def test_ingest_is_incremental_and_consistent(tmp_path, embedder):
     # Only the changed chunk was embedded again; the vector of a chunk is its text's.
     assert counting.calls - n_embedded == third.chunks <= 2
     for c in g.store.chunks_of(rid):
-        assert float(g.index.reconstruct(c.id) @ embedder.embed_passages([c.text])[0]) > 0.999
+        assert float(g.index.vectors([c.id])[0] @ embedder.embed_passages([c.text])[0]) > 0.999
 
 
 def test_chunks_carry_report_fields_for_filtering(tmp_path):
