@@ -348,6 +348,13 @@ class SummarizeConfig(_Section):
     cause_roots: list[str] = Field(default_factory=lambda: ["Cause", "FailureCause", "RootCause", "Hazard"])
     top_concepts: int = Field(default=8, ge=1)  # concepts shown per category in statistics and charts
     chart_groups: int = Field(default=8, ge=1)  # groups drawn by name in charts (the rest as "other")
+    # Corpus fields of the statistics, named by configuration (empty = not counted): the [[measure]] counting
+    # scram reports, the [[qualifier]]s telling automatic and manual ones apart (on the same list item), and
+    # the field holding a declared emergency class.
+    scram_measure: str = ""
+    scram_automatic: str = ""
+    scram_manual: str = ""
+    emergency_field: str = ""
 
 
 class FieldPredicate(_Section):
@@ -480,6 +487,18 @@ class Config(_Section):
 
     # Folder that relative paths are resolved against (the config file's folder).
     root: Path = Field(default_factory=Path.cwd, exclude=True)
+
+    @model_validator(mode="after")
+    def _check_summarize_names(self) -> "Config":
+        """summarize.scram_* name a [[measure]] / [[qualifier]] that exists (a typo would count nothing)."""
+        s = self.summarize
+        if s.scram_measure and s.scram_measure not in {m.name for m in self.measure}:
+            raise ValueError(f"summarize.scram_measure: no [[measure]] is named '{s.scram_measure}'")
+        for key in ("scram_automatic", "scram_manual"):
+            name = getattr(s, key)
+            if name and name not in {q.name for q in self.qualifier}:
+                raise ValueError(f"summarize.{key}: no [[qualifier]] is named '{name}'")
+        return self
 
     def resolve(self, path: str | Path) -> Path:
         p = Path(path).expanduser()

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
-from sqlalchemy import distinct, func, select
 
 from grounding.aggregate import compose
 from grounding.aggregate.confidence import route_confidence
-from grounding.aggregate.distribution import run_distribution
 from grounding.aggregate.router import Route, Router, _Context
 from grounding.aggregate.spec import AggQuery
-from grounding.aggregate.sql import QueryError, corpus_span, run
 from grounding.answer.result import Answer, Passage, PathEvidence, Sentence
-from grounding.store.schema import Report, ReportConcept
+from grounding.store.aggregates import QueryError
 
 _LOCK = threading.Lock()
 _CONTEXT: dict[str, tuple[int, _Context]] = {}
@@ -25,19 +22,15 @@ _CONTEXT: dict[str, tuple[int, _Context]] = {}
 
 def _context(store, cfg) -> _Context:
     """Facilities, corpus date spans and corpora, cached per database until its report count changes."""
-    n = store.count(Report)
+    n = store.count_reports()
     with _LOCK:
         hit = _CONTEXT.get(store.url)
         if hit and hit[0] == n:
             return hit[1]
     corpora = sorted(store.corpus_counts())
     plant_corpora = sorted({c for g in cfg.group_by if g.name == "facility" for c in g.fields} & set(corpora)) or corpora
-    with store.session() as s:
-        rows = s.execute(
-            select(Report.facility_key, func.min(Report.facility)).where(Report.corpus.in_(plant_corpora)).group_by(Report.facility_key)
-        )
-        facilities = {k: v for k, v in rows if k}
-    ctx = _Context(facilities, {c: corpus_span(store, c) for c in corpora}, corpora)
+    facilities = store.facility_names(plant_corpora)
+    ctx = _Context(facilities, {c: store.corpus_span(c) for c in corpora}, corpora)
     with _LOCK:
         _CONTEXT[store.url] = (n, ctx)
     return ctx
@@ -60,10 +53,7 @@ def _router(agent) -> Router:
         store = agent.store
 
         def corpus_of(sets: list[list[str]]) -> dict[str, int]:
-            with store.session() as s:
-                q = select(Report.corpus, func.count(distinct(Report.id))).join(ReportConcept, ReportConcept.report_id == Report.id)
-                q = q.where(ReportConcept.concept.in_(sorted({c for st in sets for c in st}))).group_by(Report.corpus)
-                return {c: int(n) for c, n in s.execute(q)}
+            return store.corpora_of_concepts([c for st in sets for c in st])
 
         r = Router(agent.cfg, lambda: _context(store, agent.cfg), agent.linker, cidx, agent.onto, corpus_of)
         agent._agg_router = r
@@ -130,9 +120,9 @@ def _aggregate(agent, question: str, route: Route, threshold: float, t0: float) 
     ctx = _context(agent.store, agent.cfg)
     t = time.perf_counter()
     sample_group = None
-    res = run(agent.store, q, cfg.max_report_ids, cfg.cite_reports)
+    res = agent.store.aggregate(q, cfg.max_report_ids, cfg.cite_reports)
     if q.kind == "rank" and res.rows:
-        res_top = run(agent.store, q, cfg.cite_reports, cfg.cite_reports, sample_group=res.rows[0]["group"])
+        res_top = agent.store.aggregate(q, cfg.cite_reports, cfg.cite_reports, sample_group=res.rows[0]["group"])
         res.samples = res_top.samples
         sample_group = res.rows[0]["group"]
     sql_ms = (time.perf_counter() - t) * 1000
@@ -204,7 +194,7 @@ def _distribution(agent, question: str, route: Route, threshold: float, t0: floa
     cat = route.category
     candidates = sorted(c for c in onto.concepts if cidx.counted(c, (cat,)))
     t = time.perf_counter()
-    res = run_distribution(agent.store, q, candidates, onto.label, cfg.distribution_top, cfg.distribution_examples, cfg.max_report_ids)
+    res = agent.store.distribution(q, candidates, onto.label, cfg.distribution_top, cfg.distribution_examples, cfg.max_report_ids)
     sql_ms = (time.perf_counter() - t) * 1000
     subject = " and ".join(f"'{x}'" for x in q.concept_labels) or " ".join([*q.qualifiers, q.measure.plural or q.measure.label + "s"])
     filt = []

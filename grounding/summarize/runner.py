@@ -32,7 +32,7 @@ from grounding.summarize.concepts import ConceptIndex
 from grounding.summarize.render import write_report
 from grounding.summarize.request import SummarizeRequest
 from grounding.summarize.select import GroupPlan, plan_groups
-from grounding.summarize.stats import compute_stats
+from grounding.summarize.stats import compute_stats, scram_conditions
 
 if TYPE_CHECKING:
     from grounding.system import Grounding
@@ -267,7 +267,7 @@ def run_summaries(system: "Grounding", req: SummarizeRequest, out_dir: Path, pro
 
     # stats
     t0 = time.perf_counter()
-    per, overall, period = compute_stats(store, run_key, req.by, cidx, scfg)
+    per, overall, period = compute_stats(store, run_key, req.by, cidx, scfg, scram_conditions(system.cfg))
     groups = []
     for p in plans:
         g = dict(payloads[p.key])

@@ -15,7 +15,7 @@ from pathlib import Path
 from grounding.ingest.records import facility_key
 from grounding.summarize import SummarizeRequest, run_summaries
 from tests.conftest import REPO, build_system
-from tests.summarize.conftest import ONTO
+from tests.summarize.conftest import ONTO, stats_toml
 
 
 def _fresh_copy(src: Path, dst: Path) -> Path:
@@ -47,7 +47,7 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(summ_system, summ_recor
     data = _fresh_copy(summ_system.data_dir, tmp_path / "data")
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[storage]\ndata_dir = "{data}"\n[ontology]\nfiles = ["{ONTO}"]\n[summarize]\nrephrase = false\nthreads_per_worker = 1\n'
+        f'[storage]\ndata_dir = "{data}"\n[ontology]\nfiles = ["{ONTO}"]\n' + stats_toml().replace("[summarize]\n", "[summarize]\nrephrase = false\nthreads_per_worker = 1\n", 1)
     )
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "grounding.cli.main", "--config", str(config), "summarize", "--by", "facility", "--out", str(out), "--quiet"]

@@ -12,7 +12,6 @@ from sqlalchemy import select, update
 from grounding.ingest.records import facility_key
 from grounding.store.schema import Report, ReportConcept
 from grounding.summarize import SummarizeRequest, run_summaries
-from grounding.summarize.checkpoint import SummaryCheckpoint
 from grounding.summarize.facts import emergency_class
 from grounding.verify.normalize import facts
 from grounding.verify.support import SupportPolicy, check_sentences
@@ -109,9 +108,9 @@ def test_resume_reuses_checkpoints_and_force_recomputes_the_same_report(summ_sys
     for chart in ("events_per_period", "concepts", "scrams"):
         pngs = [(tmp_path / d / "charts" / f"{chart}.png").read_bytes() for d in "abc"]
         assert pngs[0][:8] == b"\x89PNG\r\n\x1a\n" and pngs[0] == pngs[1] == pngs[2]
-    with summ_system.store.session() as s:
-        rows = s.scalars(select(SummaryCheckpoint).where(SummaryCheckpoint.run_key == first.run_key)).all()
-    assert sorted(r.group_key for r in rows) == ["1998-12", "1999-01"]
+    rows = summ_system.store.summary_checkpoints(first.run_key)
+    assert sorted(rows) == ["1998-12", "1999-01"]
+    assert all(r.run_key == first.run_key and r.group_key == k for k, r in rows.items())
 
 
 def test_a_changed_report_recomputes_only_its_group(summ_system, embedder, tmp_path):

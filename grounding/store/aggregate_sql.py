@@ -1,22 +1,23 @@
-"""The typed query compiled to ONE SQLAlchemy statement with bound parameters, for SQLite and PostgreSQL.
+"""The typed aggregate query (grounding/aggregate/spec.py) compiled to ONE SQLAlchemy statement with bound
+parameters, for SQLite and PostgreSQL: the SQL half of store/aggregates.py, kept apart so each file stays short.
 
 Metadata fields are read with SQLAlchemy's JSON operators (`json_extract` in SQLite, `->>` in
 PostgreSQL); a condition on a list ("reactor_units[].scram_code") is an EXISTS over its items
 (`json_each` / `json_array_elements`). Values are compared as upper-cased, trimmed text.
+The compiled text is shown to users as the answer's SQL evidence, so changes here change answers' evidence.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, String, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import JSON, String, and_, case, cast, exists, func, literal, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from grounding.aggregate.spec import AggQuery
 from grounding.config import FieldPredicate
 from grounding.store.schema import Report, ReportConcept
-from grounding.store.sql import SqlStore
 
 COLUMNS = {"title": Report.title, "facility": Report.facility, "date": Report.date, "corpus": Report.corpus, "source_id": Report.source_id}
 _SEPARATORS = ("/", ",", ";", "(", ")")
@@ -176,85 +177,77 @@ def value_statement(q: AggQuery, dialect, extra: list[FieldPredicate] | None = N
     return select(*cols).where(*where)
 
 
-@dataclass
-class Result:
-    value: float = 0.0
-    reports: int = 0  # reports counted (for a sum: the reports summed over)
-    recorded: int = 0  # for a sum: reports that record the field
-    rows: list[dict] = field(default_factory=list)  # grouped: [{"group", "value", "reports"}]
-    part: float | None = None  # share: the part's value
-    part_reports: int = 0
-    report_ids: list[str] = field(default_factory=list)
-    samples: list[dict] = field(default_factory=list)  # reports cited: id, title, date, facility
-    sql: list[str] = field(default_factory=list)
-    params: list[dict] = field(default_factory=list)
+def _object_items(dialect: str, list_key: str):
+    """The items of metadata list `list_key` that are JSON objects (a list that is not one has none)."""
+    if dialect == "sqlite":
+        items = func.json_each(Report.meta, f"$.{list_key}").table_valued("value", "type").alias("item")
+        return items, [func.json_type(Report.meta, f"$.{list_key}") == "array", items.c.type == "object"]
+    if dialect == "postgresql":
+        items = _items(dialect, list_key)
+        return items, [func.json_typeof(items.c.value) == "object"]
+    raise QueryError(f"queries over lists need SQLite or PostgreSQL, not {dialect}")
 
 
-def _num(v) -> float:
-    f = float(v or 0)
-    return int(f) if f.is_integer() else round(f, 3)
-
-
-def run(store: SqlStore, q: AggQuery, max_ids: int, n_samples: int, sample_group: str | None = None) -> Result:
-    """Run the query: its value(s), the ids of every counted report, and a few of them to cite."""
-    dialect = store.engine.dialect
-    res = Result()
-    main = _compiled(value_statement(q, dialect), dialect)
-    res.sql.append(main.sql)
-    res.params.append(main.params)
-    with store.session() as s:
-        if q.group_by:
-            for grp, value, n, *rest in s.execute(main.statement):
-                row = {"group": grp, "value": _num(value), "reports": int(n)}
-                if rest:
-                    row["recorded"] = int(rest[0])
-                res.rows.append(row)
-            res.value = _num(sum(r["value"] for r in res.rows))
-            res.reports = sum(r["reports"] for r in res.rows)
+def where_clause(dialect: str, where: list[FieldPredicate]) -> ColumnElement:
+    """Every condition of `where` as one SQL condition: the conditions on one list (`list[].key`) hold
+    for ONE of its items, and only object items count (a `[[measure]]`'s or `[[qualifier]]`'s `where`)."""
+    out: list[ColumnElement] = []
+    by_list: dict[str, list[tuple[str, FieldPredicate]]] = {}
+    for p in where:
+        if "[]." in p.field:
+            head, key = p.field.split("[].", 1)
+            by_list.setdefault(head, []).append((key, p))
         else:
-            row = s.execute(main.statement).one()
-            res.value, res.reports = _num(row[0]), int(row[1])
-            res.recorded = int(row[2]) if len(row) > 2 else 0
-        if q.share_of:
-            part = _compiled(value_statement(q, dialect, q.share_of), dialect)
-            res.sql.append(part.sql)
-            res.params.append(part.params)
-            prow = s.execute(part.statement).one()
-            res.part, res.part_reports = _num(prow[0]), int(prow[1])
-        where = predicates(q, dialect.name, q.share_of or None)
-        ids_q = select(Report.id, Report.title, Report.date, Report.facility).where(*where)
-        if q.group_by and q.compare_groups:
-            ids_q = ids_q.where(group_expr(q.group_by).in_(q.compare_groups))
-        if q.measure.kind == "sum":
-            ids_q = ids_q.where(Report.meta[q.measure.field].as_float().is_not(None))
-        ids_q = ids_q.order_by(Report.date, Report.id).limit(max_ids)
-        rows = s.execute(ids_q).all()
-        res.report_ids = [r[0] for r in rows]
-        pool = rows
-        if sample_group is not None and q.group_by:
-            g = group_expr(q.group_by)
-            pool = s.execute(ids_q.where(g == sample_group)).all()
-        if q.measure.kind == "sum" and pool:
-            # The largest contributions are the ones worth citing.
-            big = select(Report.id).where(Report.id.in_([r[0] for r in pool][:5000])).order_by(Report.meta[q.measure.field].as_float().desc()).limit(n_samples)
-            top_ids = [r[0] for r in s.execute(big)]
-            pool = sorted([r for r in pool if r[0] in set(top_ids)], key=lambda r: top_ids.index(r[0]))
-        res.samples = [{"report_id": r[0], "title": r[1] or "", "date": r[2], "facility": r[3] or ""} for r in pool[:n_samples]]
-    return res
+            out.append(_condition(meta_text(p.field), p))
+    for head, conds in by_list.items():
+        items, guards = _object_items(dialect, head)
+        item_where = [_condition(_item_field(dialect, items, key), p) for key, p in conds]
+        out.append(exists(select(literal(1)).select_from(items).where(*guards, *item_where)))
+    return and_(true(), *out)
 
 
-def corpus_span(store: SqlStore, corpus: str, min_year_reports: int = 3) -> tuple[str | None, str | None]:
-    """First and last date of the corpus, over the years holding at least `min_year_reports` reports
-    (a lone mistyped date, 1975 or 2103 in the NRC feed, does not stretch the archive's span)."""
-    year = func.substr(Report.date, 1, 4)
-    with store.session() as s:
-        years = [y for y, n in s.execute(
-            select(year, func.count()).where(Report.corpus == corpus, Report.date.is_not(None)).group_by(year)
-        ) if y and int(n) >= min_year_reports]
-        if not years:
-            return None, None
-        lo, hi = min(years), max(years)
-        first, last = s.execute(
-            select(func.min(Report.date), func.max(Report.date)).where(Report.corpus == corpus, year >= lo, year <= hi)
-        ).one()
-    return first, last
+def _text_norm(value: Any) -> str:
+    return "" if value is None else str(value).strip().upper()
+
+
+def _holds(value: Any, p: FieldPredicate) -> bool:
+    """`_condition` in Python (for the SQL dialects without JSON list functions)."""
+    values = [v.strip().upper() for v in p.values]
+    x = _text_norm(value)
+    if p.op == "in":
+        return x in values
+    if p.op == "not_in":
+        return x not in values
+    if p.op == "prefix":
+        return any(x.startswith(v) for v in values)
+    if p.op == "contains":
+        return any(v in x for v in values)
+    tok = x
+    for sep in _SEPARATORS:
+        tok = tok.replace(sep, " ")
+    return any(f" {v} " in f" {tok} " for v in values)
+
+
+def _path_value(meta: Any, path: str) -> Any:
+    node = meta
+    for k in path.split("."):
+        node = node.get(k) if isinstance(node, dict) else None
+    return node
+
+
+def where_holds(meta: dict, where: list[FieldPredicate]) -> bool:
+    """`where_clause` evaluated on one report's metadata in Python (columns are not looked at)."""
+    by_list: dict[str, list[tuple[str, FieldPredicate]]] = {}
+    for p in where:
+        if "[]." in p.field:
+            head, key = p.field.split("[].", 1)
+            by_list.setdefault(head, []).append((key, p))
+        elif not _holds(_path_value(meta, p.field), p):
+            return False
+    for head, conds in by_list.items():
+        items = _path_value(meta, head)
+        if not isinstance(items, list):
+            return False
+        if not any(isinstance(u, dict) and all(_holds(_path_value(u, k), p) for k, p in conds) for u in items):
+            return False
+    return True
