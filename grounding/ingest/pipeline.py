@@ -17,15 +17,18 @@ when only its title/date/metadata changed, its rows are updated in place (no emb
 when its text changed it is re-chunked and only chunks whose text is new are embedded
 (unchanged chunk texts keep their ids and vectors). One writer at a time: the run holds
 the index's write lock.
+
+(Over 400 lines because one run is one state machine whose steps share its counters and pending
+work; its SQL lives in grounding/store/writes.py and the sources side in ingest/sources.py.)
 """
 
 from __future__ import annotations
 
-import difflib
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -35,22 +38,12 @@ from grounding.embed.base import Embedder
 from grounding.index.base import VectorIndex
 from grounding.ingest.adapters import SourceReadError, adapter_for
 from grounding.ingest.chunking import Chunker
-from grounding.ingest.records import (
-    RawRecord,
-    RecordError,
-    ReportDraft,
-    Skipped,
-    content_hash,
-    corpus_fields,
-    number_occurrence,
-    record_id,
-    text_hash,
-    to_draft,
-)
+from grounding.ingest.records import RawRecord, RecordError, ReportDraft, Skipped, content_hash, record_id, text_hash
+from grounding.ingest.sources import check_corpora, corpus_path, count_records, read_drafts  # noqa: F401  (imported from here too)
 from grounding.retrieve.injection import chunk_flags
 from grounding.store.base import ReportStore
 from grounding.store.records import ChunkRow, LinkRow, RecordRefused, RejectRow, ReportWrite, facility_key
-from grounding.store.schema import utcnow
+
 
 class SourceUnreadable(ConfigError):
     """A source file could not be read to its end (one line: the file, the last good record, the error)."""
@@ -81,68 +74,6 @@ class IngestSummary:
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k not in ("errors", "warnings")}
-
-
-def corpus_path(cfg: Config, corpus: CorpusConfig) -> Path:
-    return cfg.resolve(corpus.path)
-
-
-def check_corpora(cfg: Config, corpora: list[CorpusConfig]) -> None:
-    """Fail fast, before any work: missing files, duplicate names, field names the source lacks."""
-    names = Counter(c.name for c in cfg.corpus)
-    for c in corpora:
-        if names[c.name] > 1:
-            raise ConfigError(f"corpus.{c.name}.name: {names[c.name]} corpora are named {c.name!r}; names must be unique")
-        path = corpus_path(cfg, c)
-        if not path.exists():
-            raise ConfigError(f"corpus.{c.name}.path: {path} does not exist")
-        if (c.format == "textdir") != path.is_dir():
-            what = "a folder" if c.format == "textdir" else "a file"
-            raise ConfigError(f"corpus.{c.name}.path: format {c.format!r} needs {what}; {path} is not")
-        try:
-            seen, where = adapter_for(c.format).fields(c, path)
-        except ConfigError:
-            raise
-        except Exception as exc:  # unreadable source: name it now rather than mid-run
-            raise ConfigError(f"corpus.{c.name}.path: cannot read {path} as {c.format}: {type(exc).__name__}: {exc}") from exc
-        if not seen:
-            continue  # nothing readable: every record will be rejected with its own reason
-        for key, name in corpus_fields(c):
-            if name not in seen:
-                close = difflib.get_close_matches(name, sorted(seen), n=3, cutoff=0.5)
-                hint = f"; did you mean {close}?" if close else f"; fields seen: {sorted(seen)[:12]}"
-                raise ConfigError(f"corpus.{c.name}.{key}: field {name!r} is not in {where}{hint}")
-
-
-def read_drafts(corpus: CorpusConfig, path: Path, max_chars: int) -> Iterator[ReportDraft | RecordError | Skipped]:
-    """A source's records as drafts with their final ids (occurrence suffixes included), in source order.
-
-    The one place ids are made: ingest uses it, and so does anything that must name reports by the ids
-    ingest gives them (the eval set's gold ids).
-    """
-    occurrences: Counter[str] = Counter()
-    for rec in adapter_for(corpus.format).read(corpus, path):
-        item = to_draft(corpus, rec, max_chars) if isinstance(rec, RawRecord) else rec
-        if isinstance(item, ReportDraft):
-            number_occurrence(item, occurrences)
-        yield item
-
-
-def count_records(cfg: Config, corpora: Iterable[CorpusConfig]) -> int:
-    """A quick estimate of the records to read, for the progress bar's ETA (0 = unknown)."""
-    total = 0
-    for c in corpora:
-        p = corpus_path(cfg, c)
-        if not c.enabled or not p.exists():
-            continue
-        try:
-            n = adapter_for(c.format).estimate(c, p)
-        except Exception:
-            n = None
-        if n is None:
-            return 0
-        total += n
-    return total
 
 
 _LIBC = None
@@ -376,7 +307,7 @@ class Ingestor:
         return dict(
             corpus=d.corpus, source_id=d.source_id, title=d.title, date=d.date, facility=d.facility,
             facility_key=denorm["facility_key"], text=d.text, meta=d.meta, content_hash=d.content_hash,
-            text_hash=d.text_hash, source_path=d.source_path, source_location=d.location, updated_at=utcnow(),
+            text_hash=d.text_hash, source_path=d.source_path, source_location=d.location, updated_at=datetime.now(timezone.utc),
         )
 
     def _write(self, d: ReportDraft) -> ReportWrite:
