@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException
-from sqlalchemy import func, select
 
 from grounding.serve.jobs import to_jsonable
 
@@ -45,24 +44,11 @@ def _ontology(system):
     return onto
 
 
-def resolve_concept(onto, cid: str) -> str | None:
-    """An IRI, a local name ('ReactorTrip'), or a prefixed name ('gt:ReactorTrip') -> the IRI."""
-    from grounding.ontology.graph import local_name
+def resolve_concept(onto, cid: str, base_namespace: str = "") -> str | None:
+    """An IRI, a local name ('ReactorTrip'), a prefixed name ('gt:ReactorTrip') or a label -> the IRI (the CLI's resolution too)."""
+    from grounding.ontology.review import resolve_concept as resolve
 
-    cid = cid.strip()
-    if cid in onto.concepts:
-        return cid
-    tail = cid.split(":", 1)[1] if (":" in cid and "://" not in cid) else cid
-    hits = [iri for iri in onto.concepts if local_name(iri) == tail]
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        return sorted(hits)[0]
-    low = cid.lower()
-    for iri, c in onto.concepts.items():
-        if c.label.lower() == low:
-            return iri
-    return None
+    return resolve(onto, cid, base_namespace)
 
 
 def search_concepts(system, q: str, limit: int) -> list[dict]:
@@ -102,25 +88,15 @@ def search_concepts(system, q: str, limit: int) -> list[dict]:
 
 
 def _linked_reports(system, iri: str, limit: int) -> tuple[list[dict], int]:
-    from grounding.store.schema import Report, ReportConcept
-
-    with system.store.session() as s:
-        total = int(s.scalar(select(func.count()).select_from(ReportConcept).where(ReportConcept.concept == iri)) or 0)
-        rows = s.execute(
-            select(ReportConcept.report_id, ReportConcept.mentions, Report.title, Report.date, Report.facility)
-            .join(Report, Report.id == ReportConcept.report_id)
-            .where(ReportConcept.concept == iri)
-            .order_by(ReportConcept.mentions.desc(), ReportConcept.report_id)
-            .limit(limit)
-        ).all()
+    rows, total = system.store.linked_reports(iri, limit)
     return [
-        {"report_id": rid, "mentions": int(m or 0), "title": t or "", "date": d, "facility": f or ""} for rid, m, t, d, f in rows
+        {"report_id": r.report_id, "mentions": r.mentions, "title": r.title, "date": r.date, "facility": r.facility} for r in rows
     ], total
 
 
 def concept_detail(system, cid: str, limit: int) -> dict:
     onto = _ontology(system)
-    iri = resolve_concept(onto, cid)
+    iri = resolve_concept(onto, cid, system.cfg.ontology.base_namespace)
     if iri is None:
         raise HTTPException(404, f"no concept {cid!r} (give its IRI, URL-encoded, or its local name; GET /ontology/concepts?q= searches)")
     c = onto.concepts[iri]
@@ -148,18 +124,12 @@ def concept_detail(system, cid: str, limit: int) -> dict:
 
 
 # --- review queue and audit ---------------------------------------------------------------------
-# grounding.ontology: ReviewQueue (review_store.py) holds the candidates `grounding ontology propose`
-# mined from the reports; accept_into_file (accept.py) appends an accepted one to a Turtle file with
-# provenance; audit (audit.py) compares the embedder's similarities with the taxonomy.
-_decide_lock = threading.Lock()
-
-
+# The work is grounding.ontology.review's (the service under the CLI's `ontology propose|accept|reject`
+# too); these functions word its results and refusals as HTTP. The audit is grounding.ontology.audit.
 def _queue(system):
-    try:
-        from grounding.ontology.review_store import ReviewQueue
-    except ImportError as exc:
-        raise HTTPException(501, f"the review queue is not available in this build ({exc})") from exc
-    return ReviewQueue(system.store)
+    from grounding.ontology import review
+
+    return review.queue(system)
 
 
 def candidate_json(row, onto) -> dict:
@@ -201,127 +171,57 @@ def review_list(system, status: str, limit: int) -> dict:
 
 def propose(system, body) -> dict:
     """A curator's own proposal, queued like a mined one (decided later, by anyone holding the token)."""
-    from grounding.ontology.linker import _norm
-    from grounding.ontology.review_store import Candidate
+    from grounding.ontology import review
 
     onto = _ontology(system)
-    concept = ""
-    if body.concept:
-        concept = resolve_concept(onto, body.concept) or ""
-        if not concept:
-            raise HTTPException(404, f"no concept {body.concept!r} in the ontology")
-    if body.kind == "synonym" and not concept:
-        raise HTTPException(422, "a synonym needs `concept`: the concept it names")
-    term = " ".join(body.term.split())
-    key = term if term.isupper() else " ".join(_norm(w) for w in term.split())
-    q = _queue(system)
-    q.upsert([Candidate(kind=body.kind, term=term, term_key=key, concept=concept, abbreviation=body.abbreviation,
-                        examples=list(body.reports), reports=len(body.reports), context=body.note, evidence="curator")])
-    rows = [r for r in q.list(status="all", limit=100000) if (r.kind, r.term_key, r.concept) == (body.kind, key, concept)]
-    return candidate_json(rows[0], onto)
+    try:
+        row = review.propose(system, onto, kind=body.kind, term=body.term, concept=body.concept,
+                             abbreviation=body.abbreviation, reports=list(body.reports), note=body.note)
+    except review.UnknownConcept as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except review.ReviewError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return candidate_json(row, onto)
 
 
 def mine(system, body, progress) -> dict:
     """`grounding ontology propose` as a job: mine candidates from the stored reports into the queue."""
-    from sqlalchemy import select
+    from grounding.ontology import review
 
-    from grounding.ontology.propose import mine_candidates
-    from grounding.store.schema import Report
-
-    linker = system.linker
-    if linker is None:
+    if system.linker is None:
         raise ValueError("no ontology is configured")
-    queue = _queue(system)
-    store = system.store
-    read = 0
-
-    def reports():
-        nonlocal read
-        last = ""
-        while True:
-            with store.session() as s:
-                q = select(Report.id, Report.text).where(Report.id > last).order_by(Report.id).limit(1000)
-                if body.corpus:
-                    q = q.where(Report.corpus == body.corpus)
-                rows = list(s.execute(q))
-            if not rows:
-                return
-            for rid, text in rows:
-                yield rid, text
-                read += 1
-                if read % 200 == 0:
-                    progress(reports_read=read)
-                if body.limit and read >= body.limit:
-                    return
-            last = rows[-1][0]
-
-    min_reports = body.min_reports or system.cfg.ontology.propose_min_reports
-    cands = mine_candidates(reports(), linker, min_reports=min_reports, max_candidates=body.max_candidates, skip=queue.decided_keys())
-    res = queue.upsert(cands)
-    progress(reports_read=read)
-    return {**res, "candidates": len(cands), "min_reports": min_reports, "reports_read": read, "counts": queue.counts()}
-
-
-def _turtle_target(cfg) -> Path:
-    for f in cfg.ontology.files:
-        p = cfg.resolve(f)
-        if p.suffix.lower() in (".ttl", ".turtle"):
-            return Path(p)
-    raise HTTPException(409, "no Turtle file in ontology.files to write an accepted proposal into")
-
-
-def reload_ontology(system) -> None:
-    """Drop the loaded ontology and what was built from it; the next use loads the changed files."""
-    for name in ("ontology", "linker", "retriever", "agent"):
-        system.__dict__.pop(name, None)
-    _ = system.agent  # rebuild now, not in the next asker's request
+    res = review.mine(system, corpus=body.corpus, limit=body.limit, min_reports=body.min_reports,
+                      max_candidates=body.max_candidates, progress=lambda read: progress(reports_read=read))
+    return {"added": res.added, "refreshed": res.refreshed, "candidates": len(res.candidates), "min_reports": res.min_reports,
+            "reports_read": res.reports_read, "counts": _queue(system).counts()}
 
 
 def decide(app, item_id: str, action: str, body) -> dict:
+    from grounding.ontology import review
+
     system = app.state.system
     try:
         cid = int(item_id)
     except ValueError:
         raise HTTPException(404, f"no review item {item_id!r} (ids are integers)") from None
-    q = _queue(system)
-    with _decide_lock:  # one decision at a time: check-then-write must not interleave
-        row = q.get(cid)
-        if row is None:
-            raise HTTPException(404, f"no review item {cid}")
-        if row.status != "pending":
-            raise HTTPException(409, f"review item {cid} was already {row.status} by {row.decided_by or 'someone'}")
-        result: dict = {}
+    result: dict = {}
+    try:
         if action == "accept":
-            from grounding.ontology.accept import AcceptError, accept_into_file
-
-            cfg = system.cfg
-            files = [cfg.resolve(f) for f in cfg.ontology.files]
-            target = _turtle_target(cfg)
-            try:
-                res = accept_into_file(
-                    target,
-                    kind=row.kind,
-                    term=row.term,
-                    by=body.reviewer,
-                    reports=list(row.examples or []),
-                    candidate_id=row.id,
-                    concept=row.concept if row.kind == "synonym" else "",
-                    parent=row.concept if row.kind == "concept" else "",
-                    abbreviation=row.abbreviation if row.kind == "concept" else "",
-                    base_namespace=cfg.ontology.base_namespace,
-                    backup_dir=system.data_dir / cfg.ontology.backup_dir,
-                    max_backups=cfg.ontology.max_backups,
-                    report_count=row.reports,
-                    check_with=[f for f in files if f.suffix.lower() in (".ttl", ".turtle")],
-                )
-            except AcceptError as exc:
-                raise HTTPException(409, f"not accepted: {exc}") from exc
-            row = q.decide(cid, "accepted", body.reviewer, body.note, iri=res.iri)
+            row, res = review.accept(system, cid, body.reviewer, note=body.note)
             result = {"iri": res.iri, "file": Path(res.file).name, "block": res.block}
-            reload_ontology(system)
+            review.reload_ontology(system)
+            _ = system.agent  # rebuild now, not in the next asker's request
             app.state.audit_cache.clear()
         else:
-            row = q.decide(cid, "rejected", body.reviewer, body.note)
+            row = review.reject(system, cid, body.reviewer, body.note)
+    except review.CandidateNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except review.NoTurtleFile as exc:
+        raise HTTPException(409, str(exc)) from exc
+    except review.NotAccepted as exc:
+        raise HTTPException(409, f"not accepted: {exc}") from exc
+    except review.ReviewError as exc:
+        raise HTTPException(409, str(exc)) from exc
     return {**candidate_json(row, ontology_or_none(system)), **result}
 
 

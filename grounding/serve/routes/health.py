@@ -13,7 +13,7 @@ router = APIRouter()
 
 def _generator_name(system) -> str:
     """The loaded generator's name; the configured backend while none is loaded (asking does not load it)."""
-    if "generator" in vars(system):
+    if system.built("generator"):
         return getattr(system.generator, "name", type(system.generator).__name__)
     return system.cfg.generator.backend
 
