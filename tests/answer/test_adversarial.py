@@ -23,7 +23,7 @@ from grounding.answer.agent import AskOptions
 
 from tests.conftest import build_system, make_config, nrc_records, write_jsonl
 
-CASES = Path(__file__).resolve().parent / "data" / "adversarial" / "cases.jsonl"
+CASES = Path(__file__).resolve().parents[1] / "data" / "adversarial" / "cases.jsonl"
 
 
 def _cases() -> list[dict]:
