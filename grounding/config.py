@@ -204,10 +204,10 @@ class OntologyConfig(_Section):
 class CatalogConfig(_Section):
     """Which report metadata fields the question-matching catalog (retrieve/metadata.py) reads, besides
     the report's own date and facility. The defaults name the bundled corpora's fields; a field a
-    corpus lacks is simply absent from its reports."""
+    corpus lacks is simply absent from its reports. The fields that name a report's place are each
+    corpus's `place_fields` ([[corpus]]), one setting for the catalog and the wrong-place check."""
 
     date_fields: list[str] = Field(default_factory=lambda: ["notification_date"])  # more ISO dates of a report
-    place_fields: list[str] = Field(default_factory=lambda: ["area_affected"])  # fields naming places ("X: Y; Z")
     unit_field: str = "unit"  # reactor units written "[1] [2]"
     unit_list_field: str = "reactor_units"  # a list of {"unit": N, ...}
     emergency_field: str = "emergency_class"  # a declared emergency class ("ALERT", "UNUSUAL EVENT")

@@ -120,7 +120,8 @@ class Grounding:
             self.store,
             DenseRetriever(self.index, self.embedder),
             self.bm25,
-            MetadataCatalog(self.store, self.cfg.retrieval.catalog),
+            MetadataCatalog(self.store, self.cfg.retrieval.catalog,
+                            list(dict.fromkeys(f for c in self.cfg.corpus for f in c.place_fields))),
             self.ontology,
         )
 

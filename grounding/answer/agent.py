@@ -27,7 +27,7 @@ from grounding.generate.base import Generator
 from grounding.ontology.graph import OntologyGraph
 from grounding.ontology.linker import Linker
 from grounding.retrieve.hybrid import HybridRetriever
-from grounding.store.sql import SqlStore
+from grounding.store.base import ReportStore
 from grounding.verify.calibration import Calibrator, confidence_from
 
 
@@ -79,7 +79,7 @@ class AnswerAgent:
     def __init__(
         self,
         cfg: Config,
-        store: SqlStore,
+        store: ReportStore,
         retriever: HybridRetriever,
         embedder: Embedder,
         generator: Generator,

@@ -18,7 +18,7 @@ from grounding.retrieve.evidence import SelectedPassage, select_evidence
 from grounding.retrieve.hybrid import HybridRetriever
 from grounding.retrieve.query import QueryFilters
 from grounding.store.schema import Report
-from grounding.store.sql import SqlStore
+from grounding.store.base import ReportStore
 
 PINNED_META = 0.75  # passages whose report matches this share of the question's facility/date are "pinned"
 
@@ -55,7 +55,7 @@ class Evidence:
 
 
 def find_passages(
-    cfg: Config, store: SqlStore, retriever: HybridRetriever, embedder: Embedder, question: str, top_k: int, concepts: list[str]
+    cfg: Config, store: ReportStore, retriever: HybridRetriever, embedder: Embedder, question: str, top_k: int, concepts: list[str]
 ) -> Evidence:
     """Passages [P1].., the selection behind them, the question's filters and the reports they come from."""
     hits, filters = retriever.search_with_filters(question, top_k, question_concepts=concepts)
@@ -84,7 +84,7 @@ def find_passages(
     return Evidence(concepts, out, selected, filters, reports)
 
 
-def find_paths(cfg: Config, store: SqlStore, onto: OntologyGraph | None, concepts: list[str], passages: list[Passage]) -> list[PathEvidence]:
+def find_paths(cfg: Config, store: ReportStore, onto: OntologyGraph | None, concepts: list[str], passages: list[Passage]) -> list[PathEvidence]:
     """Ontology paths [K1].. from the question's concepts to the concepts linked to the passages' reports."""
     if onto is None or not concepts or not passages:
         return []

@@ -153,11 +153,6 @@ class FaissIndex(LoggedIndex):
     def count(self) -> int:
         return len(self._ids)
 
-    @property
-    def ntotal(self) -> int:
-        """Deprecated: use count()."""
-        return self.count()
-
     def ids(self) -> set[int]:
         return set(self._ids)
 
@@ -175,10 +170,6 @@ class FaissIndex(LoggedIndex):
             keys = np.asarray([self._pos[i] for i in ids], dtype=np.int64)
             return faiss.downcast_index(self._index.index).storage.reconstruct_batch(keys)  # slots, not ids
         return self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
-
-    def reconstruct(self, chunk_id: int) -> np.ndarray:
-        """Deprecated: use vectors([chunk_id])[0]."""
-        return self._index.reconstruct(int(chunk_id)) if not self._kind.startswith("hnsw") else self.vectors([chunk_id])[0]
 
     # --- search -------------------------------------------------------------------
     def _use_ann(self) -> bool:

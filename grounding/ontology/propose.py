@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from grounding.ontology.linker import Linker, _norm, abbrev_core
-from grounding.ontology.review_store import Candidate
+from grounding.store.review import Candidate
 from grounding.text import STOPWORDS as TEXT_STOPWORDS
 from grounding.text import common_words
 from grounding.text.stopwords import read_words

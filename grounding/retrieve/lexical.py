@@ -10,7 +10,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from grounding.store.sql import SqlStore
+from grounding.store.base import ReportStore
 from grounding.text import STEMMER_ID, tokenize
 
 # Saved indexes record how their tokens were made; one built by another tokenizer is rebuilt.
@@ -18,7 +18,7 @@ TOKENIZER_ID = f"words2+|{STEMMER_ID}|kiwi-content"
 
 
 class BM25Index:
-    def __init__(self, folder: Path, store: SqlStore) -> None:
+    def __init__(self, folder: Path, store: ReportStore) -> None:
         self.folder = Path(folder)
         self.store = store
         self._bm25: bm25s.BM25 | None = None

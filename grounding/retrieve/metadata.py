@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as _date
 
@@ -74,12 +74,12 @@ def unit_conflict(named: Iterable[int], meta: dict, fields: CatalogConfig | None
     return bool(asked and units and not (asked & units))
 
 
-def _places(meta: dict, fields: CatalogConfig) -> set[str]:
+def _places(meta: dict, place_fields: Sequence[str]) -> set[str]:
     out = set()
     fac = meta.get("facility")
     if fac:
         out.add(norm_place(str(fac)))
-    for name in fields.place_fields:
+    for name in place_fields:
         area = str(meta.get(name) or "")
         low = norm_place(area)
         for st in US_STATES:
@@ -94,9 +94,10 @@ def _places(meta: dict, fields: CatalogConfig) -> set[str]:
 class MetadataCatalog:
     """Loaded lazily from SQL and refreshed when the number of reports changes."""
 
-    def __init__(self, store: ReportReads, fields: CatalogConfig | None = None) -> None:
+    def __init__(self, store: ReportReads, fields: CatalogConfig | None = None, place_fields: Sequence[str] = ()) -> None:
         self.store = store
         self.fields = fields or _DEFAULT
+        self.place_fields = list(place_fields)  # the corpora's `place_fields`, in config order
         self._rows: list[ReportMeta] = []
         self._places: set[str] = set()
         self._count = -1
@@ -117,7 +118,7 @@ class MetadataCatalog:
                     if isinstance(nd, str) and len(nd) == 10:
                         dates.add(nd)
                 emergency = str(meta.get(f.emergency_field) or "").upper() if f.emergency_field else ""
-                rows.append(ReportMeta(rid, d, dates, _places(meta, f), report_units(meta, f), emergency))
+                rows.append(ReportMeta(rid, d, dates, _places(meta, self.place_fields), report_units(meta, f), emergency))
         self._rows = rows
         self._places = {p for r in rows for p in r.places}
         self._count = n

@@ -25,8 +25,8 @@ def test_default_fields_are_the_bundled_corpora_fields():
 def test_catalog_reads_the_configured_fields(tmp_path):
     store = SqlStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
     _add(store, "a:1", {"reported_on": "2021-05-06", "region": "Ohio: Dayton", "units": "[4]", "level": "alert"})
-    fields = CatalogConfig(date_fields=["reported_on"], place_fields=["region"], unit_field="units", unit_list_field="", emergency_field="level")
-    cat = MetadataCatalog(store, fields)
+    fields = CatalogConfig(date_fields=["reported_on"], unit_field="units", unit_list_field="", emergency_field="level")
+    cat = MetadataCatalog(store, fields, place_fields=["region"])
     f = cat.analyze("What happened in Dayton on May 6, 2021 at unit 4?")
     assert f.facilities == ["dayton"]
     [m] = cat.match(f)

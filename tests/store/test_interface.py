@@ -103,9 +103,3 @@ def test_review_queue(store):
     assert q.get(row.id).reports == 3 and q.counts() == {"rejected": 1}
     with pytest.raises(KeyError):
         q.decide(999, "accepted", by="me")
-
-
-def test_review_store_import_shim():
-    from grounding.ontology.review_store import Candidate as Old
-
-    assert Old is Candidate
