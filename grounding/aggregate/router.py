@@ -4,6 +4,9 @@ Deterministic and explainable: every decision is a configured pattern that match
 `Route.why`), a place, period or unit read from the question, or an ontology concept linked in it.
 It never guesses: an aggregate question it cannot map to a query is a `Route` with `unmapped` set,
 naming the part it could not map, and the agent abstains with that reason.
+
+Length (~430 lines): the pattern tables and the typed-query builder are read together when a route is
+changed; the SQL itself is in store/aggregate_sql.py.
 """
 
 from __future__ import annotations

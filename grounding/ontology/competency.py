@@ -30,6 +30,9 @@ All Manchester checks of a folder are answered by one reasoner run: each class e
 probe class defined equivalent to it (a definitorial, conservative extension), the ontology plus
 the probes is classified once, and every check is read off the inferred hierarchy
 (A SubClassOf E: the probe of E is a superclass of A; unsatisfiable: the probe is owl:Nothing).
+
+Length (~700 lines): the two question forms (SPARQL and the Markdown table) and their report writer;
+splitting by form is a known follow-up.
 """
 
 from __future__ import annotations

@@ -17,6 +17,10 @@ concept or named individual) and typed, labelled edges; the edge key is the rela
   range of object properties, and property assertions between individuals; labelled with the
   property's label), equivalentClass, disjointWith, and the SKOS mapping relations
   (exactMatch, closeMatch, broadMatch, narrowMatch, relatedMatch) and skos:related.
+
+Length (~680 lines): the OntologyGraph class (rdflib graph + its networkx view + their cache) is one
+object whose methods share private indexes; a split along its sections (load/cache, hierarchy, edges) is
+a known follow-up.
 """
 
 from __future__ import annotations

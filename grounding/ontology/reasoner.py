@@ -23,6 +23,9 @@ HermiT's command line gives no minimal justifications).
 Reasoning is slow on large ontologies (HermiT: minutes for OEO's 1.5k classes on a busy 2-core
 machine), so it runs once per ontology version when the ontology is loaded for `ingest` or an
 `ontology` command and is cached with the parsed ontology; a question never reasons.
+
+Length (~470 lines): the two engines share the cache, the N-Triples export and the edge materialization;
+they are one interface (`materialize`) with two implementations below it.
 """
 
 from __future__ import annotations
