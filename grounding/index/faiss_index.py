@@ -172,9 +172,6 @@ class FaissIndex(LoggedIndex):
         return self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
 
     # --- search -------------------------------------------------------------------
-    def _use_ann(self) -> bool:
-        return self.cfg.index_type != "flat" and self.count() > 0 and self._ann_ready()
-
     def _ann_ready(self) -> bool:
         """Whether the store is (or can now become) the configured approximate structure."""
         if self.cfg.index_type == "hnsw":

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from grounding.embed.base import Embedder
-from grounding.retrieve.injection import is_injection, marked
+from grounding.retrieve.injection import marked
 from grounding.retrieve.types import Hit
 from grounding.text import split_sentences
 
@@ -37,12 +36,8 @@ class SelectedPassage:
 
 
 # Sentences in a report that address a model or the reader, give orders or claim an official
-# finding rather than describe an event (grounding/retrieve/injection.py). They are never shown
-# to the generator and never quoted: report text is evidence, not instructions.
-def is_instruction(sentence: str) -> bool:
-    return is_injection(sentence)
-
-
+# finding rather than describe an event (grounding/retrieve/injection.py) are never shown to the
+# generator and never quoted: report text is evidence, not instructions.
 def split_evidence(hit: Hit) -> tuple[list[str], list[str]]:
     """(the chunk's sentences that are evidence, the ones that are not): marks stored at ingest
     (chunks.flags) and the current rules, together (a chunk ingested before a rule still obeys it)."""
@@ -107,6 +102,3 @@ def select_evidence(
     out.sort(key=lambda p: -p.score)
     return out
 
-
-def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.asarray(a, dtype=np.float32) @ np.asarray(b, dtype=np.float32).T

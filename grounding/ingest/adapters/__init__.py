@@ -70,10 +70,6 @@ def adapter_for(fmt: str) -> Adapter:
     return Adapter(guarded(mod.read), mod.fields, mod.estimate)
 
 
-def reader_for(fmt: str) -> Reader:
-    return adapter_for(fmt).read
-
-
 def fields_seen(read: Reader, corpus: CorpusConfig, path: Path, peek: int = 1000) -> tuple[set[str], str]:
     """Field names of the first `peek` records, for sources without a header (JSON records)."""
     seen: set[str] = set()
