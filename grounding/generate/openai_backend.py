@@ -8,6 +8,7 @@ the client asks for max(num_samples, best_of) choices and keeps the best by mean
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import math
@@ -88,7 +89,7 @@ class OpenAIGenerator:
         parts: list[str] = []
         items: list[dict[str, Any]] = []
         state: dict[str, Any] = {"finish": "stop", "prompt": 0}
-        try:
+        with self._http_errors():
             with self._client.stream("POST", self.url, json=body) as resp:
                 if resp.status_code >= 400:
                     resp.read()
@@ -97,12 +98,6 @@ class OpenAIGenerator:
                     for piece in _stream_chunk(data, parts, items, state, self.url):
                         if out := hold.feed(piece):
                             yield out
-        except httpx.ConnectError as exc:
-            raise GenerationError(f"cannot connect to {self.url} (connection refused?): is the server running? {exc}") from exc
-        except httpx.TimeoutException as exc:
-            raise GenerationError(f"{self.url} did not answer within {self.cfg.timeout_s} s") from exc
-        except httpx.HTTPError as exc:
-            raise GenerationError(f"request to {self.url} failed: {exc!r}") from exc
         choice = {"message": {"content": "".join(parts)}, "finish_reason": state["finish"], "logprobs": {"content": items}}
         try:
             gen = apply_stop(parse_choice(choice, state["prompt"]), sampling.stop)
@@ -112,15 +107,21 @@ class OpenAIGenerator:
             yield tail
         return [copy.deepcopy(gen) for _ in range(sampling.num_samples)]
 
-    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+    @contextlib.contextmanager
+    def _http_errors(self) -> Iterator[None]:
+        """The transport's failures as one-line GenerationErrors naming the URL (plain and streamed requests)."""
         try:
-            resp = self._client.post(self.url, json=body)
+            yield
         except httpx.ConnectError as exc:
             raise GenerationError(f"cannot connect to {self.url} (connection refused?): is the server running? {exc}") from exc
         except httpx.TimeoutException as exc:
             raise GenerationError(f"{self.url} did not answer within {self.cfg.timeout_s} s") from exc
         except httpx.HTTPError as exc:
             raise GenerationError(f"request to {self.url} failed: {exc!r}") from exc
+
+    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self._http_errors():
+            resp = self._client.post(self.url, json=body)
         if resp.status_code >= 400:
             raise GenerationError(f"{self.url} returned HTTP {resp.status_code}: {resp.text[:500]}")
         try:
