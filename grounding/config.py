@@ -64,6 +64,23 @@ class EmbedderConfig(_Section):
     threads: int = Field(default=0, ge=0)  # 0 = library default
 
 
+class EngineConfig(_Section):
+    """Where the heavy batch work of ingest and summarize runs (docs/scaling.md, "Ray engine").
+
+    "local": in this process, as always. "ray": embedding, linking and summaries on a Ray cluster
+    (`pip install 'grounding[ray]'`); the driver still does every write, at the same commit points."""
+
+    kind: Literal["local", "ray"] = "local"
+    address: str = ""  # the cluster's GCS "host:port"; empty = start a Ray instance on this machine
+    embed_actors: int = Field(default=2, ge=1, le=1024)  # actors in each pool (embedders, linkers)
+    summarize_actors: int = Field(default=0, ge=0, le=1024)  # 0 = embed_actors
+    cpus_per_actor: float = Field(default=1.0, gt=0)
+    gpus_per_actor: float = Field(default=0.0, ge=0)  # > 0: the embedder runs on the actor's GPU
+    batch_size: int = Field(default=0, ge=0)  # chunks per actor call; 0 = the local engine's (2 x embedder.batch_size, at least 32)
+    records_per_job: int = Field(default=20000, ge=1)  # reports read and linked per Ray job (bounds the driver's memory)
+    chunks_per_job: int = Field(default=50000, ge=1)  # chunks embedded per Ray job
+
+
 class CorpusConfig(_Section):
     """One source. Field names are as in the source records (after `rename`)."""
 
@@ -482,6 +499,7 @@ class Config(_Section):
     confidence: ConfidenceConfig = Field(default_factory=ConfidenceConfig)
     serve: ServeConfig = Field(default_factory=ServeConfig)
     summarize: SummarizeConfig = Field(default_factory=SummarizeConfig)
+    engine: EngineConfig = Field(default_factory=EngineConfig)
     answer_field: list[AnswerFieldConfig] = Field(default_factory=list)
     aggregate: AggregateConfig = Field(default_factory=AggregateConfig)
     measure: list[MeasureConfig] = Field(default_factory=list)
