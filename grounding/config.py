@@ -51,6 +51,12 @@ class StorageConfig(_Section):
     checkpoint_every: int = Field(default=2048, ge=1)
     # Reports written per SQL transaction during ingest.
     commit_every: int = Field(default=256, ge=1)
+    # Several servers, one store (docs/scaling.md): each ingest publishes the index as an immutable
+    # generation (index/generations/<n>/); readers switch to a new one whole, old ones are deleted once
+    # no reader's lease (a row in SQL, renewed every generation_poll_s) names them.
+    index_generations: bool = False
+    generation_poll_s: float = Field(default=2.0, gt=0)  # how often a server looks for a new generation
+    lease_ttl_s: float = Field(default=60.0, gt=0)  # a reader's lease lapses this long after its last renewal
 
 
 class EmbedderConfig(_Section):
@@ -268,7 +274,12 @@ class GeneratorConfig(_Section):
     base_url: str = "http://127.0.0.1:8000/v1"
     model: str = "smollm2"
     api_key: str = ""
-    timeout_s: float = 120.0
+    timeout_s: float = 120.0  # the whole answer (read timeout); connect_timeout_s for reaching the server
+    connect_timeout_s: float = Field(default=5.0, gt=0)
+    # openai backend: attempts after the first on a refused connection, a timeout, HTTP 429 or 5xx,
+    # waiting retry_backoff_s, then twice that, ... (capped at 30 s); 0 = fail at once.
+    retries: int = Field(default=3, ge=0, le=20)
+    retry_backoff_s: float = Field(default=0.5, ge=0)
     threads: int = 0
     sampling: SamplingConfig = Field(default_factory=SamplingConfig)
 
