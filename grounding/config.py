@@ -301,6 +301,7 @@ class AnswerFieldConfig(_Section):
     also: list[str] = Field(default_factory=list)  # fields tried in order when `field` is empty (older record layouts)
     kind: Literal["text", "number", "date"] = "text"  # dates are written as ISO, numbers without separators
     label: str  # how the answer names the field ("Customers affected")
+    label_ko: str = ""  # the same in the Korean answer frame ("고객 수"); `label` when empty
     ask: list[str] = Field(min_length=1)  # regular expressions: a question matching any asks for this field
     values: dict[str, str] = Field(default_factory=dict)  # stored code -> words ("UNU" -> "Unusual Event")
     empty: list[str] = Field(default_factory=lambda: ["", "N/A", "NA", "NONE", "UNKNOWN"])  # values that mean "not recorded"
@@ -310,6 +311,62 @@ class AnswerFieldConfig(_Section):
     def _check(self) -> "AnswerFieldConfig":
         _check_patterns(self.ask, f"answer_field '{self.field}': ask")
         return self
+
+
+class QuestionKindConfig(_Section):
+    """What kind of fact a question asks for (a cause, an action, a number ...), in English and Korean.
+
+    The first kind whose `ask` matches is the question's kind; `cue` is the marker an answer of that kind
+    carries ("due to" for a cause), used to pick the quote and as the `kind_cue` confidence signal;
+    `label_ko` names the kind in the Korean answer frame ("원인"). docs/korean.md.
+    """
+
+    name: str
+    ask: list[str] = Field(min_length=1)  # regular expressions, English and Korean
+    cue: str = ""  # regular expression; "" for kinds with no marker
+    label_ko: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> "QuestionKindConfig":
+        _check_patterns(self.ask, f"question_kind '{self.name}': ask")
+        _check_patterns([self.cue], f"question_kind '{self.name}': cue")
+        return self
+
+
+def default_question_kinds() -> list[QuestionKindConfig]:
+    """The kinds a config that names none gets (config.toml spells the same list out)."""
+    return [
+        QuestionKindConfig(
+            name="cause",
+            ask=[r"(?i)\b(why|cause[sd]?|reason|root cause|what led|due to)\b", r"원인|왜|무엇\s*때문|이유"],
+            cue=r"(?i)\b(due to|caused by|causing|because|result(?:ed)? (?:of|from|in)|led to|attributed to|root cause|as a result|cause of|the cause)\b",
+            label_ko="원인",
+        ),
+        QuestionKindConfig(
+            name="action",
+            ask=[r"(?i)\b(what (?:action|actions|was done)|corrective|how (?:was|were) .* (?:fixed|restored|repaired)|response)\b", r"조치|대응"],
+            cue=r"(?i)\b(corrective|replaced|repaired|restored|returned|will|plans? to|cooled down|declared|initiated|isolated|secured)\b",
+            label_ko="조치",
+        ),
+        QuestionKindConfig(
+            name="number",
+            ask=[r"(?i)\b(how many|how much|what (?:percent|percentage|power|level)|megawatts?|mw|customers)\b", r"몇|얼마"],
+            cue=r"\d",
+            label_ko="수치",
+        ),
+        QuestionKindConfig(
+            name="date",
+            ask=[r"(?i)\b(when|what (?:date|time|day))\b", r"언제|날짜"],
+            cue=r"(?i)\d{4}|\d{1,2}:\d{2}|\b\d{4} (?:hours|hrs)\b",
+            label_ko="일시",
+        ),
+        QuestionKindConfig(
+            name="mode",
+            ask=[r"(?i)\bwhat (?:operating |reactor |plant )?mode\b", r"어떤\s*(?:운전\s*)?모드|무슨\s*모드|모드는"],
+            cue=r"(?i)\bmode\b|\b(?:hot|cold) (?:shutdown|standby)\b|\bpower operation\b|\brefuel",
+            label_ko="운전 모드",
+        ),
+    ]
 
 
 class ConfidenceConfig(_Section):
@@ -512,6 +569,7 @@ class Config(_Section):
     summarize: SummarizeConfig = Field(default_factory=SummarizeConfig)
     engine: EngineConfig = Field(default_factory=EngineConfig)
     answer_field: list[AnswerFieldConfig] = Field(default_factory=list)
+    question_kind: list[QuestionKindConfig] = Field(default_factory=default_question_kinds)
     aggregate: AggregateConfig = Field(default_factory=AggregateConfig)
     measure: list[MeasureConfig] = Field(default_factory=list)
     qualifier: list[QualifierConfig] = Field(default_factory=list)

@@ -77,9 +77,23 @@ def _cite(text: str, keys: list[str]) -> str:
     return f"{text} " + "".join(f"[{k}]" for k in keys) if keys else text
 
 
+def refusal(lang: str, reason: str) -> str:
+    """The abstention text. A Korean question gets the Korean lead; the route's reason (the part of the
+    question that could not be mapped, named in the configured English field and measure names) follows it."""
+    if lang == "ko":
+        return f"근거가 부족하여 답하지 않습니다: {reason}."
+    return f"Not enough evidence to answer: {reason}."
+
+
+def _below(lang: str, confidence: float, threshold: float) -> str:
+    if lang == "ko":
+        return f"근거가 부족하여 답하지 않습니다: 신뢰도 {confidence:.2f}가 임계값 {threshold:.2f}를 넘지 않습니다."
+    return f"Not enough evidence to answer: confidence {confidence:.2f} is not above the threshold {threshold:.2f}."
+
+
 def _abstain(q: str, route: Route, reason: str, t0: float, signals: dict | None = None) -> Answer:
     sig = {"agg_route": 1.0 if route.kind == "aggregate" else 0.0, "dist_route": 1.0 if route.kind == "distribution" else 0.0, **route.signals, **(signals or {})}
-    ans = Answer(question=q, answer=f"Not enough evidence to answer: {reason}.", abstained=True, confidence=0.0, signals=sig,
+    ans = Answer(question=q, answer=refusal(route.lang, reason), abstained=True, confidence=0.0, signals=sig,
                  generator="sql (aggregate route)", timings_ms={"total": (time.perf_counter() - t0) * 1000})
     ans.route = route.kind
     ans.aggregate = {"route": route.kind, "why": route.why, "unmapped": reason}
@@ -165,7 +179,7 @@ def _aggregate(agent, question: str, route: Route, threshold: float, t0: float) 
     sentence = Sentence(text, keys, "supported", f"computed in SQL by the {q.kind} query in aggregate.sql", 1.0, 1.0)
     draft = _cite(text, keys)
     abstained = confidence <= threshold
-    answer = draft if not abstained else f"Not enough evidence to answer: confidence {confidence:.2f} is not above the threshold {threshold:.2f}."
+    answer = draft if not abstained else _below(route.lang, confidence, threshold)
     ans = Answer(
         question=question, answer=answer, abstained=abstained, confidence=confidence,
         sentences=[] if abstained else [sentence], passages=passages, signals=signals,
@@ -251,7 +265,7 @@ def _distribution(agent, question: str, route: Route, threshold: float, t0: floa
     draft = " ".join(_cite(s.text, s.citations) for s in sentences) + note
     abstained = confidence <= threshold
     ans = Answer(
-        question=question, answer=draft if not abstained else f"Not enough evidence to answer: confidence {confidence:.2f} is not above the threshold {threshold:.2f}.",
+        question=question, answer=draft if not abstained else _below(route.lang, confidence, threshold),
         abstained=abstained, confidence=confidence, sentences=[] if abstained else sentences, passages=passages,
         signals=signals, question_concepts=list(q.concepts), generator="sql (distribution route)", draft_answer=draft,
         timings_ms={"sql": sql_ms, "total": (time.perf_counter() - t0) * 1000},
@@ -294,7 +308,7 @@ def _ontology(agent, question: str, route: Route, threshold: float, t0: float) -
     sentence = Sentence(text, [k.key for k in paths], "supported", "read from the ontology (is-a path or disjointness)", 1.0, 1.0)
     draft = _cite(text, sentence.citations)
     abstained = confidence <= threshold
-    ans = Answer(question=question, answer=draft if not abstained else f"Not enough evidence to answer: confidence {confidence:.2f} is not above the threshold {threshold:.2f}.",
+    ans = Answer(question=question, answer=draft if not abstained else _below(route.lang, confidence, threshold),
                  abstained=abstained, confidence=confidence, sentences=[] if abstained else [sentence], paths=paths, signals=signals,
                  question_concepts=[a, b], generator="ontology (is-a route)", draft_answer=draft,
                  timings_ms={"total": (time.perf_counter() - t0) * 1000})

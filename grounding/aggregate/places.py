@@ -12,18 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from grounding.retrieve.metadata import norm_place
+from grounding.retrieve.states import states
 
-STATES = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
-    "connecticut": "CT", "delaware": "DE", "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID",
-    "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA", "maine": "ME",
-    "maryland": "MD", "massachusetts": "MA", "michigan": "MI", "minnesota": "MN", "mississippi": "MS", "missouri": "MO",
-    "montana": "MT", "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM",
-    "new york": "NY", "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK", "oregon": "OR",
-    "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD", "tennessee": "TN",
-    "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA", "west virginia": "WV",
-    "wisconsin": "WI", "wyoming": "WY", "puerto rico": "PR",
-}
+# name -> postal code; the District of Columbia is left out (OE-417 writes "D.C." as an area, not a state).
+STATES = {en: code for code, en, _ in states() if code != "DC"}
 # Capitalised words that are not places: question words, months, corpus and measure names.
 _NOT_PLACES = set(
     """what which how when where who whose why is are was were did does do in at from since between during the a an of for

@@ -13,11 +13,13 @@ import time
 from dataclasses import dataclass
 
 from grounding.answer.check import check_draft, cited_wrong_place
-from grounding.answer.compose import best_quote, cause_only_injected
-from grounding.answer.decision import abstain_reason, decide
+from grounding.answer.compose import QuestionKinds, best_quote, cause_only_injected
+from grounding.answer.decision import Frame, abstain_reason, decide
 from grounding.answer.draft import Draft, field_draft, generate_draft
+from grounding.answer.bridge import english_bridge
 from grounding.answer.evidence import Evidence, find_passages, find_paths
 from grounding.answer.fields import FieldHit
+from grounding.answer.frame import is_korean
 from grounding.answer.measure import measure
 from grounding.answer.result import Answer, Sentence
 from grounding.answer.route import route_archive, route_evidence
@@ -66,9 +68,9 @@ def _field_sentences(hit: FieldHit) -> list[Sentence]:
     return [] if hit.answer.missing else [Sentence(hit.passage.text, [hit.passage.key], "supported", reason, 1.0)]
 
 
-def _quote(question: str, ev: Evidence) -> list[Sentence]:
+def _quote(question: str, ev: Evidence, kinds: QuestionKinds) -> list[Sentence]:
     """No generated sentence survived: quote the evidence that best answers (answer/compose.py), if any."""
-    quote = best_quote(question, [(p.key, sp.sentences, sp.sentence_scores) for p, sp in zip(ev.passages, ev.selected)])
+    quote = best_quote(question, [(p.key, sp.sentences, sp.sentence_scores) for p, sp in zip(ev.passages, ev.selected)], kinds, ev.bridge)
     if quote is None:
         return []
     why = f"no generated sentence was supported; quoting the evidence that best answers a '{quote.kind}' question"
@@ -95,6 +97,14 @@ class AnswerAgent:
         self.onto = onto
         self.linker = linker
         self.calibrator = calibrator
+        self.kinds = QuestionKinds(cfg.question_kind)
+
+    def _frame(self, q: str, ev: Evidence, hit: FieldHit | None) -> Frame | None:
+        """The Korean frame's parts for a Korean question; None for any other."""
+        if not is_korean(q):
+            return None
+        topic = (hit.answer.spec.label_ko or hit.answer.spec.label) if hit is not None else self.kinds.label_ko(self.kinds.kind(q))
+        return Frame(q, list(ev.filters.units) if ev.filters else [], topic)
 
     def _validate(self, question: str) -> str:
         q = (question or "").strip()
@@ -115,7 +125,8 @@ class AnswerAgent:
 
     def _evidence(self, q: str, top_k: int, clock: _Clock) -> Evidence:
         concepts = self.linker.concepts(q) if self.linker else []
-        ev = find_passages(self.cfg, self.store, self.retriever, self.embedder, q, top_k, concepts)
+        bridge = english_bridge(q, concepts, self.onto, self.kinds.kind(q))
+        ev = find_passages(self.cfg, self.store, self.retriever, self.embedder, q, top_k, concepts, bridge)
         clock.lap("retrieve")
         ev.paths = find_paths(self.cfg, self.store, self.onto, concepts, ev.passages)
         clock.lap("kg")
@@ -149,19 +160,19 @@ class AnswerAgent:
         n_candidates = len(kept) + len(dropped)
         extractive = False
         if not kept and ev.passages:
-            kept = _quote(q, ev)
+            kept = _quote(q, ev, self.kinds)
             extractive = bool(kept)
-        signals = measure(q, ev, draft, kept, dropped, n_candidates, extractive, hit, self.cfg.retrieval.rrf_k, self.onto, self.linker)
+        signals = measure(q, ev, draft, kept, dropped, n_candidates, extractive, hit, self.cfg.retrieval.rrf_k, self.onto, self.linker, self.kinds)
         confidence = confidence_from(signals, self.calibrator)
         # Hard checks after the confidence (not calibrator inputs): a cause stated only by sentences
         # marked as addressed to an assistant, and an answer citing a report from another place.
-        signals.injected_cause = float(cause_only_injected(q, ev.top_texts(), ev.top_marked()))
+        signals.injected_cause = float(cause_only_injected(q, ev.top_texts(), ev.top_marked(), self.kinds))
         place = cited_wrong_place(self.cfg, q, ev.filters, kept, ev.passages, ev.reports) if hit is None else ""
         signals.wrong_place = float(bool(place))
         clock.lap("verify")
 
         reason = abstain_reason(confidence, threshold, ev.passages, dropped, hit, place, bool(signals.injected_cause))
-        decision = decide(reason, kept, ev.passages)
+        decision = decide(reason, kept, ev.passages, self._frame(q, ev, hit))
         return Answer(
             question=q,
             answer=decision.text,

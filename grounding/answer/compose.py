@@ -10,48 +10,51 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from grounding.config import QuestionKindConfig, default_question_kinds
 from grounding.retrieve.injection import is_injection
 from grounding.verify.normalize import facts
 from grounding.verify.support import content_words
 
-_KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
-    (
-        "cause",
-        re.compile(r"\b(why|cause[sd]?|reason|root cause|what led|due to)\b|원인|왜", re.I),
-        re.compile(r"\b(due to|caused by|causing|because|result(?:ed)? (?:of|from|in)|led to|attributed to|root cause|as a result|cause of|the cause)\b", re.I),
-    ),
-    (
-        "action",
-        re.compile(r"\b(what (?:action|actions|was done)|corrective|how (?:was|were) .* (?:fixed|restored|repaired)|response)\b|조치", re.I),
-        re.compile(r"\b(corrective|replaced|repaired|restored|returned|will|plans? to|cooled down|declared|initiated|isolated|secured)\b", re.I),
-    ),
-    ("number", re.compile(r"\b(how many|how much|what (?:percent|percentage|power|level)|megawatts?|mw|customers)\b|몇|얼마", re.I), re.compile(r"\d")),
-    ("date", re.compile(r"\b(when|what (?:date|time|day))\b|언제", re.I), re.compile(r"\d{4}|\d{1,2}:\d{2}|\b\d{4} (?:hours|hrs)\b", re.I)),
-]
+
+
+class QuestionKinds:
+    """The configured question kinds (`[[question_kind]]`), compiled once: which fact a question
+    asks for, and the marker an answer of that kind carries."""
+
+    def __init__(self, kinds: list[QuestionKindConfig]) -> None:
+        self._kinds = [(k.name, [re.compile(p) for p in k.ask], re.compile(k.cue) if k.cue else None, k.label_ko) for k in kinds]
+
+    def kind(self, question: str) -> str:
+        for name, asks, _, _ in self._kinds:
+            if any(p.search(question) for p in asks):
+                return name
+        return "what"
+
+    def cue(self, kind: str) -> re.Pattern[str] | None:
+        """The marker an answer to a question of `kind` carries ("due to" for a cause); None for open questions."""
+        return next((c for n, _, c, _ in self._kinds if n == kind), None)
+
+    def label_ko(self, kind: str) -> str:
+        return next((lab for n, _, _, lab in self._kinds if n == kind), "") or "내용"
+
+
+DEFAULT_KINDS = QuestionKinds(default_question_kinds())
 CUE_BONUS = 0.25
 NOVELTY_WEIGHT = 0.3
 SECOND_SENTENCE_RATIO = 0.85
 
 
-def question_kind(question: str) -> str:
-    for name, q_pat, _ in _KINDS:
-        if q_pat.search(question):
-            return name
-    return "what"
+def question_kind(question: str, kinds: QuestionKinds = DEFAULT_KINDS) -> str:
+    return kinds.kind(question)
 
 
-def _cue(kind: str) -> re.Pattern[str] | None:
-    """The marker an answer to a question of `kind` carries ("due to" for a cause); None for open questions."""
-    return next((c for n, _, c in _KINDS if n == kind), None)
-
-
-def kind_cue(question: str, answer: str) -> float:
+def kind_cue(question: str, answer: str, kinds: QuestionKinds = DEFAULT_KINDS) -> float:
     """1 when the answer carries the marker of the fact asked for (a cause's "due to", a number), 0 when not.
 
     A confidence signal: an answer to "what caused" that names no cause is usually a restatement.
     Open questions ("what happened") have no marker and score 0.5.
     """
-    cue = _cue(question_kind(question))
+    cue = kinds.cue(kinds.kind(question))
     if cue is None:
         return 0.5
     return 1.0 if cue.search(answer) else 0.0
@@ -74,24 +77,24 @@ _UNKNOWN_CAUSE = re.compile(
 _ANSWERS = re.compile(r"원인|때문|정답|결론|결과|\b(?:answer|finding|responsible|attribut\w*|cause[sd]?)\b", re.I)
 
 
-def cause_only_injected(question: str, shown: list[str], marked: list[str]) -> bool:
+def cause_only_injected(question: str, shown: list[str], marked: list[str], kinds: QuestionKinds = DEFAULT_KINDS) -> bool:
     """A cause question whose report states a cause only in sentences marked as not evidence
     (addressed to an assistant, orders, "official finding"): that cause is not evidence, and
     nothing else in the report says why. A reason to abstain."""
-    cue = _cue("cause")
-    if question_kind(question) != "cause" or cue is None or not marked:
+    cue = kinds.cue("cause")
+    if kinds.kind(question) != "cause" or cue is None or not marked:
         return False
     injected = any(cue.search(s) or _ANSWERS.search(s) for s in marked)
     return injected and not any(cue.search(s) and not _UNKNOWN_CAUSE.search(s) for s in shown)
 
 
-def states_cause_unknown(question: str, texts: list[str]) -> bool:
+def states_cause_unknown(question: str, texts: list[str], kinds: QuestionKinds = DEFAULT_KINDS) -> bool:
     """A cause question whose evidence says the cause is not yet known ("under investigation").
 
     A confidence signal: an early notification often says so, and any cause the model then
     offers is a guess from the surrounding sentences.
     """
-    return question_kind(question) == "cause" and any(_UNKNOWN_CAUSE.search(t) for t in texts)
+    return kinds.kind(question) == "cause" and any(_UNKNOWN_CAUSE.search(t) for t in texts)
 
 
 @dataclass
@@ -115,11 +118,14 @@ def _score(question_words: set[str], kind: str, cue: re.Pattern[str] | None, sen
     return score
 
 
-def best_quote(question: str, passages: list[tuple[str, list[str], list[float]]]) -> Quote | None:
-    """passages: (key, sentences, relevance per sentence). Returns the best one or two adjacent-in-passage sentences."""
-    kind = question_kind(question)
-    cue = _cue(kind)
-    qw = content_words(question)
+def best_quote(
+    question: str, passages: list[tuple[str, list[str], list[float]]], kinds: QuestionKinds = DEFAULT_KINDS, bridge: str = ""
+) -> Quote | None:
+    """passages: (key, sentences, relevance per sentence). Returns the best one or two adjacent-in-passage sentences.
+    A Korean question's words are taken from its English `bridge` (the sentences are English)."""
+    kind = kinds.kind(question)
+    cue = kinds.cue(kind)
+    qw = content_words(bridge or question)
     best: tuple[float, str, int, list[tuple[float, int, str]]] | None = None
     for key, sents, rels in passages:
         # A sentence addressed to the reader or an assistant is never quoted as an answer, even

@@ -33,6 +33,7 @@ class Evidence:
     filters: QueryFilters | None = None
     reports: dict[str, Report] = field(default_factory=dict)  # the reports the passages come from
     paths: list[PathEvidence] = field(default_factory=list)
+    bridge: str = ""  # a Korean question's English bridge (answer/bridge.py); "" for an English one
 
     @property
     def top(self) -> Passage | None:
@@ -55,14 +56,16 @@ class Evidence:
 
 
 def find_passages(
-    cfg: Config, store: ReportStore, retriever: HybridRetriever, embedder: Embedder, question: str, top_k: int, concepts: list[str]
+    cfg: Config, store: ReportStore, retriever: HybridRetriever, embedder: Embedder, question: str, top_k: int, concepts: list[str],
+    bridge: str = "",
 ) -> Evidence:
-    """Passages [P1].., the selection behind them, the question's filters and the reports they come from."""
+    """Passages [P1].., the selection behind them, the question's filters and the reports they come from.
+    Evidence sentences are scored against `bridge` when given (a Korean question's English words)."""
     hits, filters = retriever.search_with_filters(question, top_k, question_concepts=concepts)
     pinned = [h for h in hits if h.scores.get("meta", 0.0) >= PINNED_META]
     if pinned:
         hits = pinned
-    selected = select_evidence(question, hits, embedder, cfg.retrieval.max_evidence_sentences)
+    selected = select_evidence(bridge or question, hits, embedder, cfg.retrieval.max_evidence_sentences)
     reports = store.get_reports(p.hit.report_id for p in selected)
     out = []
     for n, p in enumerate(selected, start=1):
@@ -81,7 +84,7 @@ def find_passages(
                 scores={**p.hit.scores, "evidence": p.score},
             )
         )
-    return Evidence(concepts, out, selected, filters, reports)
+    return Evidence(concepts, out, selected, filters, reports, bridge=bridge)
 
 
 def find_paths(cfg: Config, store: ReportStore, onto: OntologyGraph | None, concepts: list[str], passages: list[Passage]) -> list[PathEvidence]:

@@ -7,7 +7,7 @@ each one means.
 from __future__ import annotations
 
 from grounding.answer.check import concept_alignment
-from grounding.answer.compose import kind_cue, novelty, states_cause_unknown
+from grounding.answer.compose import DEFAULT_KINDS, QuestionKinds, kind_cue, novelty, states_cause_unknown
 from grounding.answer.draft import Draft
 from grounding.answer.evidence import Evidence
 from grounding.answer.fields import FieldHit
@@ -43,6 +43,7 @@ def measure(
     rrf_k: int,
     onto: OntologyGraph | None,
     linker: Linker | None,
+    kinds: QuestionKinds = DEFAULT_KINDS,
 ) -> Signals:
     """The calibrator's inputs for one answer. `kept` is what will be said (an extractive quote
     when no generated sentence survived); `n_candidates` counts the generated sentences checked."""
@@ -55,11 +56,11 @@ def measure(
     s.extractive = float(extractive)
     s.field_answer = float(field_hit is not None and not field_hit.answer.missing)
     said = " ".join(x.text for x in kept)
-    s.kind_cue = 1.0 if s.field_answer else kind_cue(question, said)
-    s.novelty = 1.0 if s.field_answer else novelty(question, said)
+    s.kind_cue = 1.0 if s.field_answer else kind_cue(question, said, kinds)
+    s.novelty = 1.0 if s.field_answer else novelty(ev.bridge or question, said)
     top = ev.top_report()
     s.unit_conflict = float(unit_conflict(ev.filters.units if ev.filters else [], (top.meta or {}) if top else {}))
-    s.cause_unknown = float(states_cause_unknown(question, ev.top_texts()))
+    s.cause_unknown = float(states_cause_unknown(question, ev.top_texts(), kinds))
     s.concept_alignment = concept_alignment(onto, linker, ev.concepts, kept)
     s.kg_contradictions = float(sum(1 for x in dropped if x.status == "contradicted"))
     return s

@@ -35,9 +35,27 @@ def _load(path: Path, split: Optional[str]) -> list[dict]:
     return []
 
 
+def _load_all(paths: list[Path], split: Optional[str]) -> list[dict]:
+    """The questions of several files, in order. A question repeated in a later file with the same id and
+    text (bilingual_dev.jsonl repeats dev.jsonl's English questions beside their Korean twins) is kept
+    once; the same id with another question is an error naming it."""
+    seen: dict[str, str] = {}
+    out = []
+    for path in paths:
+        for item in _load(path, split):
+            qid = str(item["id"])
+            if qid in seen:
+                if seen[qid] != item["question"]:
+                    fail(f"{path}: question id '{qid}' is already used by another question in an earlier --questions file", code=2)
+                continue
+            seen[qid] = item["question"]
+            out.append(item)
+    return out
+
+
 def calibrate(
     ctx: typer.Context,
-    questions: Path = typer.Option(..., "--questions", help="Labelled questions (JSONL: id, question, answer, gold_reports, answerable)."),
+    questions: list[Path] = typer.Option(..., "--questions", help="Labelled questions (JSONL: id, question, answer, gold_reports, answerable); repeat it to fit on several sets (single-event and aggregate dev questions together)."),
     split: Optional[str] = typer.Option(None, "--split", help="Use only lines whose 'split' equals this (e.g. dev)."),
     method: Optional[str] = typer.Option(None, "--method", help="logistic | isotonic (default: config)."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Self-consistency samples (default: config)."),
@@ -53,7 +71,7 @@ def calibrate(
     system = st.system
     system.calibrator = None  # collect raw signals, not a previous calibrator's output
     n_samples = samples if samples is not None else st.cfg.confidence.self_consistency_samples
-    items = _load(questions, split)
+    items = _load_all(questions, split)
     with _progress("calibrate", len(items)) as p:
         results = run_pipeline(system, items, threshold=0.0, samples=n_samples, progress=p)
     rows = [r.signals for r in results if r.signals]
@@ -62,7 +80,7 @@ def calibrate(
         fail(f"calibration needs both correct and incorrect answers; got {int(y.sum())} correct of {len(y)}")
     m = method or st.cfg.confidence.calibration_method
     cal = Calibrator(method=m, samples=n_samples, fitted_with=system.fingerprint(n_samples)).fit(rows, y)
-    cal.train_metrics = {"n": int(len(y)), "positives": int(y.sum()), "questions": str(questions), "split": split}
+    cal.train_metrics = {"n": int(len(y)), "positives": int(y.sum()), "questions": ", ".join(str(q) for q in questions), "split": split}
     # Out-of-fold predictions estimate how well the calibrator generalizes (needs >= 2 of each class).
     n_splits = min(5, int(min(y.sum(), len(y) - y.sum())))
     if n_splits >= 2:
@@ -107,7 +125,7 @@ def recommend_threshold(conf: np.ndarray, y: np.ndarray) -> tuple[float, list[di
 
 def evaluate(
     ctx: typer.Context,
-    questions: Path = typer.Option(..., "--questions", help="Labelled questions (JSONL)."),
+    questions: list[Path] = typer.Option(..., "--questions", help="Labelled questions (JSONL); repeat it to score several sets in one run (English, Korean twins, aggregate)."),
     out: Path = typer.Option(..., "--out", help="Folder for metrics.json, report.md, PNGs and per-question results."),
     split: Optional[str] = typer.Option(None, "--split", help="Use only lines whose 'split' equals this (e.g. test)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Abstention threshold (default: config)."),
@@ -121,7 +139,7 @@ def evaluate(
     st = state(ctx)
     system = st.system
     t = st.cfg.confidence.threshold if threshold is None else threshold
-    items = _load(questions, split)
+    items = _load_all(questions, split)
     with _progress("pipeline", len(items)) as p:
         results = run_pipeline(system, items, t, samples, progress=p)
     base = None
@@ -130,7 +148,7 @@ def evaluate(
             base = run_baseline(system, items, progress=p)
     cal_path = system.data_dir / st.cfg.confidence.calibrator_file
     meta = {
-        "questions": str(questions),
+        "questions": ", ".join(str(q) for q in questions),
         "split": split,
         "threshold": t,
         "samples": samples if samples is not None else system.agent.default_samples(),

@@ -13,7 +13,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from grounding.evaluate.metrics import compute, reliability, risk_coverage  # noqa: E402
+from grounding.evaluate.matching import AGGREGATE_TYPES  # noqa: E402
 from grounding.evaluate.runner import Result  # noqa: E402
+from grounding.text.korean import has_hangul  # noqa: E402
 
 KEYS = [
     "n", "accuracy", "coverage", "abstain_rate_unanswerable", "answered_rate_answerable", "accuracy_answerable_all",
@@ -68,9 +70,32 @@ def _plots(out: Path, results: list[Result], baseline: list[Result] | None, thre
     plt.close(fig)
 
 
+def _language(item: dict) -> str:
+    """The question's language: its `lang` field, else Korean when it holds Hangul."""
+    return str(item.get("lang") or ("ko" if has_hangul(str(item.get("question", ""))) else "en"))
+
+
+def _set(item: dict) -> str:
+    return "aggregate" if item.get("answer_type") in AGGREGATE_TYPES else "single_event"
+
+
+def breakdown(results: list[Result], threshold: float) -> dict[str, dict[str, dict[str, float]]]:
+    """The metrics per language and per question set (single event, aggregate), from the same run, so
+    Korean and English are scored side by side on the same data and calibrator."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for name, key in (("by_language", _language), ("by_set", _set)):
+        groups: dict[str, list[Result]] = {}
+        for r in results:
+            groups.setdefault(key(r.item), []).append(r)
+        if len(groups) > 1:
+            out[name] = {g: compute([r.outcome for r in rs], threshold) for g, rs in sorted(groups.items())}
+    return out
+
+
 def write_report(out: Path, results: list[Result], baseline: list[Result] | None, threshold: float, meta: dict) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     metrics = {"pipeline": compute([r.outcome for r in results], threshold)}
+    metrics.update(breakdown(results, threshold))
     if baseline is not None:
         metrics["baseline_plain_rag"] = compute([r.outcome for r in baseline], threshold)
     gen_p = [r.generate_ms for r in results if r.generate_ms]
@@ -105,6 +130,13 @@ def write_report(out: Path, results: list[Result], baseline: list[Result] | None
     for k in KEYS:
         b = metrics.get("baseline_plain_rag", {}).get(k, float("nan"))
         lines.append(f"| {k} | {_fmt(metrics['pipeline'][k])} | {_fmt(b)} |")
+    for name in ("by_language", "by_set"):
+        if name in metrics:
+            groups = list(metrics[name])
+            lines += ["", f"{name.replace('_', ' ').capitalize()} (same run):", "",
+                      "| metric | " + " | ".join(f"{g} (n={metrics[name][g]['n']})" for g in groups) + " |",
+                      "|---|" + "---|" * len(groups)]
+            lines += [f"| {k} | " + " | ".join(_fmt(metrics[name][g][k]) for g in groups) + " |" for k in KEYS if k != "n"]
     t = metrics["timing"]
     lines += [
         "",

@@ -15,24 +15,22 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 
 from grounding.config import CatalogConfig
+from grounding.retrieve.states import english_names, english_state_names
 from grounding.retrieve.query import QueryFilters, parse_dates, parse_emergency_class, parse_units
 from grounding.store.base import ReportReads
 
-US_STATES = (
-    "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois "
-    "indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri "
-    "montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington "
-    "wisconsin wyoming"
-).split() + ["new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota",
-             "rhode island", "south carolina", "south dakota", "west virginia", "puerto rico", "district of columbia"]
+US_STATES = english_names()
 
 _PUNCT = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
 _UNIT_FIELD = re.compile(r"\[(\d)\]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_HANGUL = re.compile(r"([0-9a-z.])([\uac00-\ud7a3])")
 
 
 def norm_place(text: str) -> str:
     t = text.lower().replace("st.", "saint").replace("st ", "saint ")
+    if _HANGUL.search(t):
+        t = english_state_names(t)  # "텍사스에서" names Texas, as the stored reports do
     # Korean particles attach to the name before them ("Duane Arnold는", "Indiana에서"): split there.
     t = _LATIN_HANGUL.sub(r"\1 \2", t)
     return " " + _PUNCT.sub(" ", t).strip() + " "

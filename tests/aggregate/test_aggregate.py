@@ -27,6 +27,9 @@ QUESTIONS = [
     ("What share of OE-417 events in 2012 were caused by severe weather?", "share", {"part": 1, "total": 3}),
     ("1999년 Diablo Canyon에서 보고된 원자로 스크램은 몇 건인가요?", "count", {"value": 3}),
     ("2011년 TRE 지역의 OE-417 사건은 몇 건인가요?", "count", {"value": 2}),
+    # Korean state names (grounding/data/us_states.tsv), with and without 주 ("state") and a particle
+    ("2011년 텍사스에서 보고된 OE-417 사건은 몇 건인가요?", "count", {"value": 2}),
+    ("2001년 뉴저지주의 원전에서 보고된 원자로 스크램은 몇 건인가요?", "count", {"value": 1}),
 ]
 
 

@@ -62,6 +62,7 @@ def page(browser):
 
 
 REAL_QUESTION = "Why did the emergency diesel generator fail to start?"  # links two concepts: KG paths
+KOREAN_QUESTION = "비상 디젤 발전기가 기동에 실패한 원인은 무엇입니까?"  # the same question in Korean
 
 
 def test_operator_view(page, shots, private_data, embedder, generator):
@@ -122,6 +123,24 @@ def test_operator_view(page, shots, private_data, embedder, generator):
         assert page.locator("script").count() == 1
         assert page.locator("#passages img, #report img, #passages b, #report-meta b").count() == 0
         page.screenshot(path=str(shots / "operator-abstained.png"), full_page=True)
+
+        # A Korean question: the answer is framed in Korean around the verbatim English evidence, its
+        # citations still open the passage, and an abstention is explained in Korean.
+        page.fill("#question", KOREAN_QUESTION)
+        page.fill("#threshold", "0")
+        page.click("#ask-btn")
+        page.wait_for_selector("#answer:not([hidden]) .cite", timeout=240_000)
+        said = page.locator("#answer").inner_text()
+        assert "원인 (보고서 " in said and "비상 디젤 발전기" in said, said
+        assert page.evaluate("document.fonts.check('16px sans-serif', '원인')")
+        page.locator("#answer .cite").first.click()
+        page.wait_for_selector("#report:not([hidden]) #report-text mark.hl")
+        page.screenshot(path=str(shots / "operator-korean.png"), full_page=True)
+        page.fill("#threshold", "1")
+        page.click("#ask-btn")
+        page.wait_for_selector("#abstain:not([hidden])", timeout=240_000)
+        assert page.locator("#abstain-title").inner_text() == "답변하지 않음."
+        assert "임계값 1.00를 넘지 않습니다" in page.locator("#abstain-reason").inner_text()
     assert page.errors == []
 
 

@@ -214,7 +214,9 @@ function renderAnswer(ans, threshold) {
   answerNode.replaceChildren();
   if (ans.abstained) {
     $("abstain").hidden = false;
-    $("abstain-reason").textContent = ans.answer.replace(/^Not enough evidence to answer:\s*/, "");
+    // A Korean question's abstention is explained in Korean (grounding/answer/frame.py).
+    $("abstain-title").textContent = /[\uac00-\ud7a3]/.test(ans.question || "") ? "답변하지 않음." : "Declined to answer.";
+    $("abstain-reason").textContent = ans.answer.replace(/^(?:Not enough evidence to answer:|근거가 부족하여 답하지 않습니다:)\s*/, "");
     answerNode.hidden = true;
   } else {
     $("abstain").hidden = true;
