@@ -42,11 +42,15 @@ class StorageConfig(_Section):
     database_url: str = ""
     # The vector index implementation: "faiss" (index_type below) or "numpy" (exact, no native code).
     index_backend: Literal["faiss", "numpy"] = "faiss"
-    index_type: Literal["flat", "hnsw", "ivf"] = "flat"
+    index_type: Literal["flat", "hnsw", "ivf", "ivfpq"] = "flat"
     hnsw_m: int = 32
     hnsw_ef_search: int = 64
     ivf_nlist: int = 256
     ivf_nprobe: int = 16
+    # ivfpq (IVF lists of product-quantized codes, for archives too big to hold float vectors): each vector
+    # is stored as ivfpq_m codes of ivfpq_nbits bits (384 dims, m=48, 8 bits: 48 bytes instead of 1536).
+    ivfpq_m: int = Field(default=48, ge=1)
+    ivfpq_nbits: int = Field(default=8, ge=1, le=16)
     # Vectors added between two durable FAISS checkpoints during ingest.
     checkpoint_every: int = Field(default=2048, ge=1)
     # Reports written per SQL transaction during ingest.
