@@ -84,9 +84,26 @@ class Grounding:
 
     @cached_property
     def index(self) -> VectorIndex:
+        """The index questions read: the working index, or with `storage.index_generations` the newest
+        published generation, switched whole (grounding/index/generations.py, docs/scaling.md)."""
         from grounding.index.factory import make_index
 
-        return make_index(self.cfg.storage, self.data_dir / "index", self.embedder.name, self.embedder.dim)
+        folder, model, dim = self.data_dir / "index", self.embedder.name, self.embedder.dim
+        if self.cfg.storage.index_generations:
+            from grounding.index.generations import PublishedIndex
+
+            return PublishedIndex(folder, model, dim, lambda f: make_index(self.cfg.storage, f, model, dim),  # type: ignore[arg-type,return-value]
+                                  self.store, self.cfg.storage.lease_ttl_s)
+        return make_index(self.cfg.storage, folder, model, dim)
+
+    def _ingest_index(self) -> tuple[VectorIndex, list]:
+        """The index an ingest writes and what it rebuilds at its end (BM25; publishing a generation)."""
+        from grounding.index.generations import PublishedIndex
+
+        index, derived = self.index, [self.bm25.ensure]
+        if isinstance(index, PublishedIndex):  # write the working index, then publish it as a generation
+            return index.working, [*derived, index.publish]  # type: ignore[return-value]
+        return index, derived
 
     @cached_property
     def ontology(self) -> OntologyGraph | None:
@@ -173,14 +190,15 @@ class Grounding:
         from grounding.ingest.pipeline import Ingestor
 
         linker = self.linker
+        index, derived = self._ingest_index()
         return Ingestor(
             self.cfg,
             self.store,
-            self.index,
+            index,
             self.embedder,
             link=linker.link if linker else None,
             link_fingerprint=linker.fingerprint if linker else "",
-            derived=[self.bm25.ensure],
+            derived=derived,
         )
 
     def stats(self) -> dict:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import uuid
 from pathlib import Path
 
 import bm25s
@@ -41,14 +43,31 @@ class BM25Index:
         stamp = self._current_stamp()
         if self._bm25 is not None and stamp == self._stamp:
             return
-        meta = self.folder / "meta.json"
-        saved = json.loads(meta.read_text()) if meta.exists() else {}
-        if saved.get("stamp") == stamp and saved.get("tokenizer") == TOKENIZER_ID:
-            self._bm25 = bm25s.BM25.load(str(self.folder / "index"), show_progress=False)
-            self._ids = np.load(self.folder / "ids.npy")
-        else:
+        if not self._load_saved(stamp):
             self._build(stamp)
         self._stamp = stamp
+
+    def _read_meta(self) -> dict:
+        try:
+            return json.loads((self.folder / "meta.json").read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def _load_saved(self, stamp: str) -> bool:
+        """Load the saved index if it is of this chunk set; False (build instead) if not, or if another
+        process (a second server, an ingest) replaced the folder while it was being read."""
+        saved = self._read_meta()
+        if saved.get("stamp") != stamp or saved.get("tokenizer") != TOKENIZER_ID:
+            return False
+        try:
+            ids = np.load(self.folder / "ids.npy")
+            bm25 = bm25s.BM25.load(str(self.folder / "index"), show_progress=False) if len(ids) else bm25s.BM25()
+        except (OSError, ValueError, KeyError):
+            return False
+        if self._read_meta() != saved:
+            return False
+        self._bm25, self._ids = bm25, ids
+        return True
 
     def _build(self, stamp: str) -> None:
         ids: list[int] = []
@@ -60,15 +79,28 @@ class BM25Index:
         self._bm25 = bm25s.BM25()
         if ids:
             self._bm25.index(toks, show_progress=False)
-        tmp = self.folder.with_name(self.folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
+        # Written aside and swapped in by renames, each process under its own names: several servers
+        # (or a server and an ingest) may rebuild at once, and a reader never loads a half-written folder.
+        tag = uuid.uuid4().hex[:8]
+        tmp = self.folder.with_name(f"{self.folder.name}.tmp-{tag}")
+        old = self.folder.with_name(f"{self.folder.name}.old-{tag}")
         tmp.mkdir(parents=True)
-        if ids:
-            self._bm25.save(str(tmp / "index"), show_progress=False)
-        np.save(tmp / "ids.npy", self._ids)
-        (tmp / "meta.json").write_text(json.dumps({"stamp": stamp, "tokenizer": TOKENIZER_ID}))
-        shutil.rmtree(self.folder, ignore_errors=True)
-        tmp.rename(self.folder)
+        try:
+            if ids:
+                self._bm25.save(str(tmp / "index"), show_progress=False)
+            np.save(tmp / "ids.npy", self._ids)
+            (tmp / "meta.json").write_text(json.dumps({"stamp": stamp, "tokenizer": TOKENIZER_ID}))
+            try:
+                os.rename(self.folder, old)
+            except FileNotFoundError:
+                pass
+            try:
+                os.rename(tmp, self.folder)
+            except OSError:
+                pass  # another process put its build there first: it is of the same chunks or newer
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         self.ensure()

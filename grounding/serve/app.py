@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -65,6 +66,37 @@ def warm(system) -> list[str]:
     return errors
 
 
+class GenerationPoller:
+    """With `storage.index_generations`: switch to each newly published index generation without a restart.
+
+    A daemon thread calls `index.reload_if_changed()` every `storage.generation_poll_s`: it renews this
+    server's lease and loads a new generation off the request path, then swaps it in whole
+    (grounding/index/generations.py). A failed poll (the database briefly away) is logged and retried.
+    """
+
+    def __init__(self, system) -> None:
+        self.system = system
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="index-generations", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        every = self.system.cfg.storage.generation_poll_s
+        while not self._stop.is_set():
+            try:
+                self.system.index.reload_if_changed()
+            except Exception as exc:
+                log.warning("index generation poll failed (retrying in %.1f s): %s", every, exc)
+            self._stop.wait(every)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        release = getattr(self.system.index, "release", None)
+        if release is not None:
+            release()
+
+
 def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: list[str] | None = None) -> FastAPI:
     """The app around `system` (a `grounding.system.Grounding`). `serve_cfg` defaults to system.cfg.serve."""
     cfg = serve_cfg or system.cfg.serve
@@ -75,7 +107,10 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        poller = GenerationPoller(system) if system.cfg.storage.index_generations else None
         yield
+        if poller is not None:
+            poller.stop()
         job_manager.shutdown()
         asker.shutdown()
 

@@ -178,6 +178,7 @@ class HealthOut(_Open):
     reports: int = Field(description="Reports stored.")
     chunks: int = Field(description="Chunks stored.")
     vectors: int = Field(description="Vectors in the FAISS index.")
+    index_generation: int = Field(default=0, description="The published index generation being read (storage.index_generations; 0 when off).")
     generator: str = Field(description="The generator backend and model.")
     ontology_concepts: int = Field(description="Concepts in the loaded ontology (0 when none is configured).")
     curator_enabled: bool = Field(description="Whether a curator token is configured (curation endpoints work).")

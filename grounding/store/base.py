@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from grounding.store.aggregates import AggregateQueries
+from grounding.store.leases import IndexLeases
 from grounding.store.records import BatchResult, LinkedReport, LinksFn, RejectRow, ReportWrite, SplitFn
 from grounding.store.review import Candidate
 from grounding.store.summaries import SummaryQueries
@@ -142,7 +143,7 @@ class ReviewQueueStore(Protocol):
 @runtime_checkable
 class ReportStore(
     ReportReads, ChunkReads, ConceptLinks, IngestWrites, IngestRuns, Rejects, KeyValues, ReviewQueueStore,
-    AggregateQueries, SummaryQueries, Protocol,
+    AggregateQueries, SummaryQueries, IndexLeases, Protocol,
 ):
     """Everything the system stores in SQL."""
 

@@ -127,3 +127,17 @@ class KeyValue(Base):
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)
+
+
+class IndexLease(Base):
+    """A reader's hold on a published index generation (grounding/index/generations.py, docs/scaling.md).
+
+    One row per reading process, renewed while it runs; the writer deletes a generation only when
+    no row renewed within `storage.lease_ttl_s` names it. `renewed` is Unix time (seconds).
+    """
+
+    __tablename__ = "index_leases"
+
+    holder: Mapped[str] = mapped_column(String(191), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    renewed: Mapped[float] = mapped_column(Float)

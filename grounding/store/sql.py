@@ -2,7 +2,8 @@
 
 `SqlStore` implements grounding.store.base.ReportStore. It is assembled from mixins, one per job,
 each using `self.session()`: reads (reports.py), ingest's writes (writes.py), the review queue
-(review.py), the aggregate queries (aggregates.py) and summary checkpoints (summaries.py). Opening
+(review.py), the aggregate queries (aggregates.py), summary checkpoints (summaries.py) and index
+leases (leases.py). Opening
 a store brings its database to the head schema revision (migrate.py, Alembic).
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grounding.store import migrate
 from grounding.store.aggregates import SqlAggregateQueries
+from grounding.store.leases import SqlIndexLeases
 from grounding.store.reports import SqlReports
 from grounding.store.review import SqlReviewQueue
 from grounding.store.schema import KeyValue
@@ -38,7 +40,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-class SqlStore(SqlReports, SqlIngestWrites, SqlReviewQueue, SqlAggregateQueries, SqlSummaryQueries):
+class SqlStore(SqlReports, SqlIngestWrites, SqlReviewQueue, SqlAggregateQueries, SqlSummaryQueries, SqlIndexLeases):
     """Reports, chunks, links and bookkeeping behind one small API."""
 
     def __init__(self, url: str) -> None:

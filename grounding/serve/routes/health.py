@@ -31,6 +31,7 @@ def healthz(request: Request, system=Depends(get_system), cfg=Depends(get_serve_
     except Exception as exc:
         vectors = 0
         errors.append(f"index: {exc}")
+    generation = int(getattr(system.index, "published_generation", 0)) if system.built("index") else 0
     onto = None
     try:
         onto = system.ontology
@@ -41,6 +42,7 @@ def healthz(request: Request, system=Depends(get_system), cfg=Depends(get_serve_
         "reports": stats.get("reports", 0),
         "chunks": stats.get("chunks", 0),
         "vectors": vectors,
+        "index_generation": generation,
         "generator": _generator_name(system),
         "ontology_concepts": len(onto.concepts) if onto is not None else 0,
         "curator_enabled": bool(curator_token(cfg)),
