@@ -1,5 +1,11 @@
 """Generation through any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server, our own).
 
+Requests are retried with exponential backoff (tenacity) when the server cannot be reached, drops
+the connection, or answers 429 / 5xx: `generator.retries` more attempts, waiting `retry_backoff_s`,
+then twice that, ... (capped at 30 s, or the server's Retry-After when longer). A streamed request is
+retried only until its first byte. A read timeout is not retried: the server is up but slow, and a
+second request would only add to its load.
+
 Per-token entropy is exact only when the server sends it (our `openai_server` does, as an extra
 `entropy` field). Otherwise it is estimated from the top-5 `top_logprobs`: a lower bound of the
 true entropy (see `postprocess.entropy_lower_bound`). best_of is done here, not on the server:
@@ -11,12 +17,15 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import logging
 import math
+import time
+from collections.abc import Callable, Iterator
 from collections.abc import Generator as PieceGenerator
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import tenacity
 
 from grounding.config import GeneratorConfig, SamplingConfig
 from grounding.generate.base import Generation, Message, TextStream, TokenInfo, is_single
@@ -25,6 +34,11 @@ from grounding.generate.postprocess import apply_stop, entropy_lower_bound, pick
 from grounding.generate.streaming import StopHoldback
 
 TOP_LOGPROBS = 5  # the most OpenAI's API allows in chat completions is 20; 5 is what vLLM serves cheaply
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})  # busy, or a proxy in front of a (re)starting server
+RETRY_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.PoolTimeout)
+MAX_WAIT_S = 30.0
+
+log = logging.getLogger("grounding.generate")
 
 
 class OpenAIGenerator:
@@ -35,7 +49,10 @@ class OpenAIGenerator:
         self.url = cfg.base_url.rstrip("/") + "/chat/completions"
         self.name = f"openai:{cfg.model}@{cfg.base_url}"
         headers = {"Authorization": f"Bearer {cfg.api_key}"} if cfg.api_key else {}
-        self._client = httpx.Client(timeout=cfg.timeout_s, headers=headers, transport=transport)
+        timeout = httpx.Timeout(cfg.timeout_s, connect=min(cfg.connect_timeout_s, cfg.timeout_s))
+        self._client = httpx.Client(timeout=timeout, headers=headers, transport=transport)
+        self._tries = (0, 0.0)  # attempts and seconds of the last request, for the error message
+        self._one_choice = False  # set once the server is known to serve one choice per request
 
     def close(self) -> None:
         self._client.close()
@@ -64,7 +81,7 @@ class OpenAIGenerator:
 
     def generate(self, messages: list[Message], sampling: SamplingConfig) -> list[Generation]:
         body = self.request_body(messages, sampling)
-        data = self._post(body)
+        data = self._post_choices(body)
         try:
             choices = sorted(data["choices"], key=lambda c: c.get("index", 0))
             prompt_tokens = int((data.get("usage") or {}).get("prompt_tokens", 0))
@@ -90,14 +107,16 @@ class OpenAIGenerator:
         items: list[dict[str, Any]] = []
         state: dict[str, Any] = {"finish": "stop", "prompt": 0}
         with self._http_errors():
-            with self._client.stream("POST", self.url, json=body) as resp:
+            resp = self._retrying(lambda: self._open_stream(body))
+            try:
                 if resp.status_code >= 400:
-                    resp.read()
-                    raise GenerationError(f"{self.url} returned HTTP {resp.status_code}: {resp.text[:500]}")
+                    raise GenerationError(f"{self.url} returned HTTP {resp.status_code}: {resp.text[:500]}{self._tried()}")
                 for data in _sse_data(resp.iter_lines(), self.url):
                     for piece in _stream_chunk(data, parts, items, state, self.url):
                         if out := hold.feed(piece):
                             yield out
+            finally:
+                resp.close()
         choice = {"message": {"content": "".join(parts)}, "finish_reason": state["finish"], "logprobs": {"content": items}}
         try:
             gen = apply_stop(parse_choice(choice, state["prompt"]), sampling.stop)
@@ -112,18 +131,103 @@ class OpenAIGenerator:
         """The transport's failures as one-line GenerationErrors naming the URL (plain and streamed requests)."""
         try:
             yield
-        except httpx.ConnectError as exc:
-            raise GenerationError(f"cannot connect to {self.url} (connection refused?): is the server running? {exc}") from exc
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise GenerationError(
+                f"cannot connect to {self.url} (connection refused?): is the server running?{self._tried()} {exc}"
+            ) from exc
         except httpx.TimeoutException as exc:
             raise GenerationError(f"{self.url} did not answer within {self.cfg.timeout_s} s") from exc
         except httpx.HTTPError as exc:
-            raise GenerationError(f"request to {self.url} failed: {exc!r}") from exc
+            raise GenerationError(f"request to {self.url} failed{self._tried()}: {exc!r}") from exc
+
+    def _retrying(self, send: Callable[[], httpx.Response]) -> httpx.Response:
+        """`send()` until it answers with a status not worth retrying, or the attempts run out.
+
+        Returns the last response (an error status is the caller's to report); raises the last
+        transport error when every attempt failed to get one.
+        """
+        t0 = time.monotonic()
+
+        def note(state: tenacity.RetryCallState) -> None:
+            self._tries = (state.attempt_number, time.monotonic() - t0)
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            backoff = self.cfg.retry_backoff_s * 2 ** (state.attempt_number - 1)
+            outcome = state.outcome
+            if outcome is not None and not outcome.failed:
+                backoff = max(backoff, _retry_after(outcome.result()))
+            return min(backoff, MAX_WAIT_S)
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            outcome = state.outcome
+            why = (repr(outcome.exception()) if outcome.failed else f"HTTP {outcome.result().status_code}") if outcome else "?"
+            log.warning("%s: %s; retry %d of %d in %.1f s", self.url, why, state.attempt_number, self.cfg.retries,
+                        state.upcoming_sleep)
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.cfg.retries + 1),
+            wait=wait,
+            retry=tenacity.retry_if_exception_type(RETRY_ERRORS) | tenacity.retry_if_result(lambda r: r.status_code in RETRY_STATUS),
+            after=note,
+            before_sleep=before_sleep,
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,  # last response, or raise
+            reraise=True,
+        )
+        self._tries = (1, 0.0)
+        return retrying(send)
+
+    def _tried(self) -> str:
+        n, secs = self._tries
+        return f" ({n} attempts over {secs:.1f} s)" if n > 1 else ""
+
+    def _open_stream(self, body: dict[str, Any]) -> httpx.Response:
+        """Send the streamed request and wait for its status; an error's body is read (and the connection freed)."""
+        resp = self._client.send(self._client.build_request("POST", self.url, json=body), stream=True)
+        if resp.status_code >= 400:
+            try:
+                resp.read()
+            finally:
+                resp.close()
+        return resp
+
+    def _post_choices(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The response with `n` choices, also from servers that serve one per request.
+
+        llama.cpp's server refuses `n` above its slot count (HTTP 400), Ollama ignores it and sends one:
+        the missing choices are then asked one request each (seed + i, so they differ), and a server
+        that refused `n` is not sent it again.
+        """
+        n = int(body.get("n", 1))
+        if n > 1 and not self._one_choice:
+            try:
+                data = self._post(body)
+            except GenerationError as exc:
+                if "HTTP 400" not in str(exc):
+                    raise
+                self._one_choice = True
+                log.info("%s refused n=%d; asking one choice per request", self.url, n)
+            else:
+                if len(data["choices"]) >= n:
+                    return data
+                self._one_choice = True
+        if n <= 1:
+            return self._post(body)
+        merged: dict[str, Any] | None = None
+        for i in range(n):
+            data = self._post({**body, "n": 1, "seed": int(body.get("seed") or 0) + i})
+            choice = {**(data["choices"] or [{}])[0], "index": i}
+            if merged is None:
+                merged = {**data, "choices": [choice]}
+            else:
+                merged["choices"].append(choice)
+        assert merged is not None
+        return merged
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._http_errors():
-            resp = self._client.post(self.url, json=body)
+            resp = self._retrying(lambda: self._client.post(self.url, json=body))
         if resp.status_code >= 400:
-            raise GenerationError(f"{self.url} returned HTTP {resp.status_code}: {resp.text[:500]}")
+            raise GenerationError(f"{self.url} returned HTTP {resp.status_code}: {resp.text[:500]}{self._tried()}")
         try:
             data = resp.json()
         except ValueError as exc:
@@ -131,6 +235,14 @@ class OpenAIGenerator:
         if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
             raise GenerationError(f"{self.url} returned a malformed response (no 'choices' list): {str(data)[:300]}")
         return data
+
+
+def _retry_after(resp: httpx.Response) -> float:
+    """The seconds a 429/503 asks the client to wait (Retry-After in seconds; 0 when absent or a date)."""
+    try:
+        return max(0.0, float(resp.headers.get("retry-after", "0")))
+    except ValueError:
+        return 0.0
 
 
 def parse_choice(choice: dict[str, Any], prompt_tokens: int) -> Generation:

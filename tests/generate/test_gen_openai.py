@@ -46,11 +46,13 @@ class ScriptedGenerator:
 
 
 def _client(url: str, **kw) -> OpenAIGenerator:
-    return OpenAIGenerator(GeneratorConfig(**{"backend": "openai", "base_url": url, "model": "m", "timeout_s": 30, **kw}))
+    return OpenAIGenerator(GeneratorConfig(**{"backend": "openai", "base_url": url, "model": "m", "timeout_s": 30,
+                                              "retry_backoff_s": 0.01, **kw}))
 
 
 def _mock(handler) -> OpenAIGenerator:
-    return OpenAIGenerator(GeneratorConfig(backend="openai", base_url="http://llm.test/v1"), httpx.MockTransport(handler))
+    return OpenAIGenerator(GeneratorConfig(backend="openai", base_url="http://llm.test/v1", retry_backoff_s=0.01),
+                           httpx.MockTransport(handler))
 
 
 # -- fast: scripted backend behind a real server, or a mocked transport ------------------------
