@@ -12,6 +12,11 @@ snapshot holds; there is no second exact copy beside an approximate index:
   id). Below `39 x ivf_nlist` vectors there is too little to train on: the vectors stay in a
   flat store (exact search), which is trained into IVF once there are enough (at the first
   search or the end of an ingest) and retrained when the count has doubled since.
+- `ivfpq`: `IndexIVFPQ`, the same lists holding product-quantized codes (`ivfpq_m` codes of
+  `ivfpq_nbits` bits per vector) instead of the floats: for archives whose float vectors do not
+  fit in memory (docs/scaling.md). Trained like `ivf` once there are `39 x max(ivf_nlist,
+  2^ivfpq_nbits)` vectors. The floats are not kept, so `vectors()` returns the codes'
+  reconstructions (approximate), and a retrain when the count has doubled trains on those.
 
 The snapshot records the structure, so a server starts without rebuilding anything. A snapshot
 of another structure (the config changed) is converted when loaded and rewritten by the next
@@ -26,7 +31,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from grounding.config import StorageConfig
+from grounding.config import ConfigError, StorageConfig
 from grounding.index.base import IndexBusy, IndexModelMismatch  # noqa: F401  (re-exported: older imports)
 from grounding.index.log import LoggedIndex
 
@@ -42,6 +47,8 @@ class FaissIndex(LoggedIndex):
     BACKEND = "faiss"
 
     def __init__(self, folder: Path, model: str, dim: int, cfg: StorageConfig) -> None:
+        if cfg.index_type == "ivfpq" and dim % cfg.ivfpq_m:
+            raise ConfigError(f"storage.ivfpq_m = {cfg.ivfpq_m} must divide the embedding dimension {dim}")
         self.cfg = cfg
         super().__init__(folder, model, dim)
 
@@ -93,7 +100,15 @@ class FaissIndex(LoggedIndex):
             return f"hnsw:{self.cfg.hnsw_m}"
         if self.cfg.index_type == "ivf":
             return f"ivf:{self.cfg.ivf_nlist}"
+        if self.cfg.index_type == "ivfpq":
+            return f"ivfpq:{self.cfg.ivf_nlist}:{self.cfg.ivfpq_m}:{self.cfg.ivfpq_nbits}"
         return "flat"
+
+    def _train_min(self) -> int:
+        """How many vectors IVF (or IVF-PQ: its codebooks too) needs to train on: 39 per centroid."""
+        if self.cfg.index_type == "ivfpq":
+            return 39 * max(self.cfg.ivf_nlist, 2**self.cfg.ivfpq_nbits)
+        return 39 * self.cfg.ivf_nlist
 
     def _all(self) -> tuple[np.ndarray, np.ndarray]:
         """Every live (id, vector), in slot order."""
@@ -111,10 +126,15 @@ class FaissIndex(LoggedIndex):
         """A fresh structure of `kind` holding exactly (ids, vecs): drops tombstones, (re)trains IVF."""
         if kind.startswith("hnsw"):
             index = self._new_hnsw()
-        elif kind.startswith("ivf") and len(ids) >= self.cfg.ivf_nlist * 39:
+        elif kind.startswith("ivf") and len(ids) >= self._train_min():
             quant = faiss.IndexFlatIP(self.dim)
-            index = faiss.IndexIVFFlat(quant, self.dim, self.cfg.ivf_nlist, faiss.METRIC_INNER_PRODUCT)
-            index.train(vecs)
+            if kind.startswith("ivfpq"):
+                index = faiss.IndexIVFPQ(
+                    quant, self.dim, self.cfg.ivf_nlist, self.cfg.ivfpq_m, self.cfg.ivfpq_nbits, faiss.METRIC_INNER_PRODUCT
+                )
+            else:
+                index = faiss.IndexIVFFlat(quant, self.dim, self.cfg.ivf_nlist, faiss.METRIC_INNER_PRODUCT)
+            index.train(np.ascontiguousarray(vecs, dtype=np.float32))
             index.set_direct_map_type(faiss.DirectMap.Hashtable)  # the Python wrapper keeps `quant` alive
         else:
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
@@ -176,7 +196,7 @@ class FaissIndex(LoggedIndex):
         """Whether the store is (or can now become) the configured approximate structure."""
         if self.cfg.index_type == "hnsw":
             return True
-        return self._kind.startswith("ivf") or self.count() >= self.cfg.ivf_nlist * 39
+        return self._kind.startswith("ivf") or self.count() >= self._train_min()
 
     def build_ann(self) -> bool:
         """Make the store the configured approximate structure now (end of ingest), so no query pays for it.
@@ -187,7 +207,7 @@ class FaissIndex(LoggedIndex):
         if self.cfg.index_type == "flat" or not self.count() or not self._ann_ready():
             return False
         before = self._index
-        if self.cfg.index_type == "ivf" and (self._kind == "flat" or self.count() >= 2 * max(self._trained_on, 1)):
+        if self.cfg.index_type in ("ivf", "ivfpq") and (self._kind == "flat" or self.count() >= 2 * max(self._trained_on, 1)):
             self._rebuild(*self._all(), self._wanted_kind())
         elif self._dead and self._dead * 5 > self._index.ntotal:
             self._rebuild(*self._all(), self._kind)
@@ -206,7 +226,7 @@ class FaissIndex(LoggedIndex):
         n = self.count()
         if n == 0 or k <= 0:
             return np.zeros((len(q), 0), dtype=np.float32), np.zeros((len(q), 0), dtype=np.int64)
-        if self.cfg.index_type == "ivf" and self._kind == "flat" and self._ann_ready():
+        if self.cfg.index_type in ("ivf", "ivfpq") and self._kind == "flat" and self._ann_ready():
             self._rebuild(*self._all(), self._wanted_kind())  # enough vectors now: train IVF
             self._restructured = True  # a writer's next save persists it
         if ids is None:
@@ -238,8 +258,10 @@ class FaissIndex(LoggedIndex):
 
 
 def _kind_of(index: faiss.Index) -> str:
-    """`flat`, `hnsw:<M>` or `ivf:<nlist>`: what a loaded index is, to compare with the config."""
+    """`flat`, `hnsw:<M>`, `ivf:<nlist>` or `ivfpq:<nlist>:<m>:<nbits>`: what a loaded index is, to compare with the config."""
     index = faiss.downcast_index(index)
+    if isinstance(index, faiss.IndexIVFPQ):
+        return f"ivfpq:{index.nlist}:{index.pq.M}:{index.pq.nbits}"
     if isinstance(index, faiss.IndexIVF):
         return f"ivf:{index.nlist}"
     inner = faiss.downcast_index(index.index)
