@@ -187,6 +187,7 @@ class Grounding:
         return fingerprint(self.embedder.name, self.generator, samples)
 
     def ingestor(self):
+        from grounding.engine.base import make_engine
         from grounding.ingest.pipeline import Ingestor
 
         linker = self.linker
@@ -199,6 +200,7 @@ class Grounding:
             link=linker.link if linker else None,
             link_fingerprint=linker.fingerprint if linker else "",
             derived=derived,
+            engine=make_engine(self.cfg, self.embedder),  # [engine] kind: local (this process) or ray
         )
 
     def stats(self) -> dict:

@@ -34,6 +34,9 @@ def ingest(
     only: Optional[Path] = typer.Option(
         None, "--only", help="Ingest only the report ids listed in this file (one per line, '#' comments): a profile such as the demo's."
     ),
+    engine: Optional[str] = typer.Option(None, "--engine", help="local | ray: where embedding and linking run (default: [engine] kind)."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address host:port (default: [engine] address)."),
+    actors: Optional[int] = typer.Option(None, "--actors", min=1, help="Ray actors per pool (default: [engine] embed_actors)."),
 ) -> None:
     """Index the configured corpora (reports -> SQL, chunks -> FAISS) and link them to the ontology.
 
@@ -42,6 +45,7 @@ def ingest(
     """
     st = state(ctx)
     cfg = st.cfg
+    apply_engine_flags(cfg, engine, address, actors)
     chosen = cfg.corpus
     if corpus:
         names = {c.name for c in cfg.corpus}
@@ -110,6 +114,18 @@ def ingest(
         console.print(f"[yellow]rejected[/] {escape(line)}", highlight=False, markup=True, soft_wrap=True)
     if len(summary.errors) > show_rejects:
         console.print(f"... and {len(summary.errors) - show_rejects:,} more (grounding report rejects)", highlight=False)
+
+
+def apply_engine_flags(cfg, engine: str | None, address: str | None, actors: int | None) -> None:
+    """--engine / --address / --actors override [engine] (the one config object, passed down)."""
+    if engine is not None:
+        if engine not in ("local", "ray"):
+            fail(f"--engine {engine!r}: use local or ray", code=2)
+        cfg.engine.kind = engine
+    if address is not None:
+        cfg.engine.address = address
+    if actors is not None:
+        cfg.engine.embed_actors = actors
 
 
 def _read_ids(path: Path) -> set[str]:

@@ -31,6 +31,9 @@ def summarize(
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help="Parallel worker processes (default: summarize.workers)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary (paths, timings, counts) as JSON on stdout."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="local | ray: where the groups are summarized (default: [engine] kind)."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address host:port (default: [engine] address)."),
+    actors: Optional[int] = typer.Option(None, "--actors", min=1, help="Ray summarizer actors (default: [engine] summarize_actors)."),
 ) -> None:
     """Summarize the selected reports per group: every sentence cites report ids and passes the
     support checks; statistics (events per period, concepts, scrams) are SQL counts.
@@ -45,6 +48,11 @@ def summarize(
     except ValueError as exc:
         fail(str(exc), code=2)
     st = state(ctx)
+    from grounding.cli.ingest_cmd import apply_engine_flags
+
+    apply_engine_flags(st.cfg, engine, address, None)
+    if actors is not None:
+        st.cfg.engine.summarize_actors = actors
     system = st.system
     console = Console(stderr=True)
     if not console.is_terminal:
@@ -56,7 +64,7 @@ def summarize(
 
         try:
             result = run_summaries(system, req, out, progress=tick)
-        except ValueError as exc:
+        except ValueError as exc:  # also the Ray engine's EngineError (no cluster there, the extra missing)
             fail(str(exc), code=2)
     if as_json:
         data = result.to_json()

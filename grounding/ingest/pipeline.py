@@ -35,6 +35,8 @@ import numpy as np
 
 from grounding.config import Config, ConfigError, CorpusConfig
 from grounding.embed.base import Embedder
+from grounding.engine.base import Engine
+from grounding.engine.local import LocalEngine
 from grounding.index.base import VectorIndex
 from grounding.ingest.adapters import SourceReadError, adapter_for
 from grounding.ingest.chunking import Chunker
@@ -109,8 +111,11 @@ class Ingestor:
         batch_reports: int = 0,
         embed_group: int = 0,
         derived: Sequence[Callable[[], None]] = (),
+        engine: Engine | None = None,
     ) -> None:
         self.cfg = cfg
+        # Where embedding (and, ahead of the SQL writes, linking) is computed; the writes stay here.
+        self.engine = engine or LocalEngine(embedder)
         # Indexes derived from the stored chunks (BM25): rebuilt at the end of every run, so no
         # question ever waits for one.
         self.derived = list(derived)
@@ -122,7 +127,8 @@ class Ingestor:
         self.chunker = Chunker(cfg.chunking)
         self.batch_reports = batch_reports or cfg.storage.commit_every
         # Chunks are embedded in groups sorted by length (less padding); progress ticks per slice.
-        self.embed_group = embed_group or cfg.embedder.group or 16 * cfg.embedder.batch_size
+        self.embed_group = embed_group or self.engine.embed_group or cfg.embedder.group or 16 * cfg.embedder.batch_size
+        self._prelinked: dict[str, list | str] = {}  # report id -> mentions computed by the engine (or its error)
         self._pending: list[tuple[int, str]] = []
         self._since_save = 0
         self._on_progress: Callable[[IngestSummary], None] | None = None
@@ -164,17 +170,15 @@ class Ingestor:
             by_text[text].append(cid)
         texts = sorted(by_text, key=len, reverse=True)
         step = max(self.cfg.embedder.batch_size * 2, 32)
-        for i in range(0, len(texts), step):
-            part = texts[i : i + step]
-            vecs = self.embedder.embed_passages(part)
+        for pos, vecs in self.engine.embed(texts, step):
             ids: list[int] = []
             rows: list[int] = []
-            for j, t in enumerate(part):
-                for cid in by_text[t]:
+            for j, p in enumerate(pos):
+                for cid in by_text[texts[p]]:
                     ids.append(cid)
                     rows.append(j)
             self.index.add(np.asarray(ids, dtype=np.int64), vecs[rows])
-            self._summary.embedded += len(part)
+            self._summary.embedded += len(pos)
             self._since_save += len(ids)
             if self._since_save >= self.cfg.storage.checkpoint_every:
                 self.index.save()
@@ -281,8 +285,13 @@ class Ingestor:
     def _links(self, report_id: str, text: str) -> list[LinkRow]:
         if self.link is None:
             return []
+        mentions = self._prelinked.pop(report_id, None)
+        if isinstance(mentions, str):  # the engine's linker failed on this report
+            self._summary.warnings.append(f"entity linking failed for {report_id}: {mentions}")
+            return []
         try:
-            mentions = self.link(text)
+            if mentions is None:
+                mentions = self.link(text)
         except Exception as exc:  # a linker bug must not stop the ingest; the report stays unlinked
             self._summary.warnings.append(f"entity linking failed for {report_id}: {type(exc).__name__}: {exc}")
             return []
@@ -383,6 +392,38 @@ class Ingestor:
         self.store.kv_set("links", {"fingerprint": self.link_fingerprint})
         return n
 
+    def _batches(self, drafts: Iterator[ReportDraft], corpora: list[CorpusConfig]) -> Iterator[list[ReportDraft]]:
+        """The SQL batches, `batch_reports` drafts each (the last may be short or empty). An engine that links
+        ahead (Ray) gets a window of whole batches at a time, so the batches, and so the chunk ids, are the same."""
+        window = self.engine.link_window if self.link is not None else 0
+        per = max(1, -(-window // self.batch_reports)) * self.batch_reports if window else self.batch_reports
+        stored: set[str] | None = None
+        buf: list[ReportDraft] = []
+        for d in drafts:
+            buf.append(d)
+            if len(buf) >= per:
+                stored = self._prelink(buf, corpora, stored)
+                yield from self._slices(buf)
+                buf = []
+        if window and buf:
+            self._prelink(buf, corpora, stored)
+        yield from self._slices(buf) if buf else iter([[]])
+
+    def _slices(self, drafts: list[ReportDraft]) -> Iterator[list[ReportDraft]]:
+        for i in range(0, len(drafts), self.batch_reports):
+            yield drafts[i : i + self.batch_reports]
+
+    def _prelink(self, drafts: list[ReportDraft], corpora: list[CorpusConfig], stored: set[str] | None) -> set[str] | None:
+        """Link the window's new reports on the engine before they are written (a changed report is still
+        linked here, by the store's call, inside its transaction). Returns the stored ids, read once a run."""
+        if not self.engine.link_window or self.link is None:
+            return stored
+        if stored is None:
+            stored = set(self.store.report_ids([c.name for c in corpora]))
+        items = [(d.id, d.text) for d in drafts if d.id not in stored]
+        self._prelinked = dict(self.engine.link(items, self.link_fingerprint))
+        return stored
+
     # --- the job ------------------------------------------------------------------------------
     def run(
         self,
@@ -419,15 +460,10 @@ class Ingestor:
                 relink_needed = self.link is not None and links_state.get("fingerprint") != self.link_fingerprint
                 had_reports = self.store.count_reports() > 0
                 seen: dict[str, tuple[str, str]] = {}
-                batch: list[ReportDraft] = []
-                for d in self._drafts(corpora, seen):
-                    batch.append(d)
-                    if len(batch) >= self.batch_reports:
-                        self._write_batch(batch)
-                        batch = []
-                        if on_progress:
-                            on_progress(summary)
-                self._write_batch(batch)
+                for batch in self._batches(self._drafts(corpora, seen), corpora):
+                    self._write_batch(batch)
+                    if on_progress:
+                        on_progress(summary)
                 self._flush_embeddings()
                 if on_progress:
                     on_progress(summary)

@@ -10,7 +10,8 @@ as an uninterrupted one.
 With `workers` > 1 the groups run in that many processes (spawned; each loads its own
 embedder and model and uses cores / workers torch threads): the transformers model is
 not safe to run from several threads at once, and on a small machine one process
-already uses every core for a single generation.
+already uses every core for a single generation. With `[engine] kind = "ray"` the groups go to
+a Ray actor pool instead (grounding/engine/ray_engine.py), with their reports read here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from grounding.summarize import checkpoint as ckpt
@@ -119,6 +121,20 @@ def run_group(system: "Grounding", tools: Tools, task: dict, timings: dict) -> d
     links = {rid: sorted(rc.concept for rc in rcs) for rid, rcs in system.store.concepts_of(task["report_ids"]).items()}
     timings["extract"] = timings.get("extract", 0.0) + time.perf_counter() - t0
     return summarize_group(task, reports, links, tools, timings)
+
+
+REPORT_FIELDS = ("id", "corpus", "source_id", "title", "date", "facility", "text", "meta")
+
+
+def group_input(system: "Grounding", task: dict, timings: dict) -> tuple[dict, dict, dict]:
+    """What run_group reads from the store, as plain values: a summarizer on another machine (the Ray
+    engine) never opens the database."""
+    t0 = time.perf_counter()
+    rows = system.store.get_reports(task["report_ids"])
+    reports = {rid: SimpleNamespace(**{k: getattr(r, k, None) for k in REPORT_FIELDS}) for rid, r in rows.items()}
+    links = {rid: sorted(rc.concept for rc in rcs) for rid, rcs in system.store.concepts_of(task["report_ids"]).items()}
+    timings["extract"] = timings.get("extract", 0.0) + time.perf_counter() - t0
+    return task, reports, links
 
 
 def run_key_of(system: "Grounding", req: SummarizeRequest, cidx: ConceptIndex) -> str:
@@ -236,7 +252,18 @@ def run_summaries(system: "Grounding", req: SummarizeRequest, out_dir: Path, pro
         if progress:
             progress(done, total, p.label)
 
-    if todo and (workers <= 1 or len(todo) == 1):
+    if todo and system.cfg.engine.kind == "ray":
+        # Groups fan out to a Ray actor pool; checkpoints are still written here, one per finished group.
+        from grounding.engine.ray_engine import RayEngine
+
+        e = system.cfg.engine
+        workers = min(e.summarize_actors or e.embed_actors, len(todo))
+        inputs = [group_input(system, p.to_task(), timings) for p in todo]
+        for key, payload, t, seconds in RayEngine(system.cfg).summarize(inputs):
+            for k, v in t.items():
+                timings[k] = timings.get(k, 0.0) + v
+            finish(key, payload, seconds)
+    elif todo and (workers <= 1 or len(todo) == 1):
         workers = 1
         with _torch_threads(scfg.threads_per_worker or (os.cpu_count() or 1)):
             tools = make_tools(system, cidx, timings)
