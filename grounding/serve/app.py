@@ -30,7 +30,7 @@ from grounding.serve.answering import Asker
 from grounding.serve.auth import check_tokens
 from grounding.serve.jobs import JobManager
 from grounding.serve.limits import BodySizeLimit, GenerationLimiter, Overloaded
-from grounding.serve.routes import ask, health, index, jobs, ontology, reports, search, summaries
+from grounding.serve.routes import ask, chat, health, index, jobs, ontology, reports, search, summaries
 
 log = logging.getLogger("grounding.serve")
 
@@ -150,6 +150,7 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
         jobs.router,
         ontology.router,
         index.router,
+        chat.router,
     ]
     for router in routers:
         app.include_router(router)
