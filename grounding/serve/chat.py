@@ -21,7 +21,7 @@ MODEL_ID = "grounding"
 
 class ChatMessageIn(BaseModel):
     # Clients send more than role and content (name, tool_calls ...): kept, not used.
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
     role: str = Field(description="system | user | assistant | tool | developer.")
     content: str | list[dict[str, Any]] | None = Field(None, description="Text, or a list of content parts (the text parts are read).")
@@ -33,7 +33,7 @@ class ChatMessageIn(BaseModel):
 
 
 class GroundingOptionsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
     threshold: float | None = Field(None, ge=0.0, le=1.0, description="As POST /ask `threshold`.")
     passages: int | None = Field(None, ge=1, le=20, description="As POST /ask `passages`.")
@@ -44,7 +44,8 @@ class GroundingOptionsIn(BaseModel):
 class ChatIn(BaseModel):
     """The OpenAI request body. Fields other clients send and this server does not use are ignored."""
 
-    model_config = ConfigDict(extra="ignore")
+    # Strict JSON types (as every request body here): "0.5" is not a number, NaN is refused.
+    model_config = ConfigDict(extra="ignore", strict=True, allow_inf_nan=False)
 
     model: str = Field(MODEL_ID, description=f"'{MODEL_ID}' (GET /v1/models).")
     messages: list[ChatMessageIn] = Field(min_length=1, max_length=64, description="The conversation; the last user message is the question.")

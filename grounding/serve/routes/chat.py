@@ -23,7 +23,7 @@ from grounding.serve.auth import require_reader
 from grounding.serve.chat import MODEL_ID, ChatIn, ChunkWriter, completion, pieces, reply_text
 from grounding.serve.deps import ERRORS, LOAD, get_asker
 from grounding.serve.limits import Overloaded
-from grounding.serve.schemas import AskIn
+from grounding.serve.schemas import AskIn, ErrorOut
 from grounding.serve.streaming import StreamingGenerator
 
 log = logging.getLogger("grounding.serve")
@@ -72,7 +72,10 @@ def _answer_json(ans, turn) -> dict[str, Any]:
         "checked answer with [P1] markers (or the abstention) and its sources; the extra field `grounding` is "
         "the object of POST /ask. Options of this server go in `grounding` (threshold, passages, samples, sources)."
     ),
-    responses={**ERRORS, **LOAD, 404: {"description": "Unknown model."}},
+    responses={
+        200: {"content": {"application/json": {}, "text/event-stream": {}}, "description": "A chat.completion, or its chunks with `stream`."},
+        **ERRORS, **LOAD, 404: {"model": ErrorOut, "description": "Unknown model."},
+    },
 )
 async def chat_completions(body: ChatIn, request: Request, asker: Asker = Depends(get_asker)):
     turn, q, opts, sources = _prepare(body, asker)
