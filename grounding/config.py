@@ -375,7 +375,7 @@ def default_question_kinds() -> list[QuestionKindConfig]:
 
 class ConfidenceConfig(_Section):
     # The packaged calibrator's recommended threshold (tests/verify/test_calibrator_match.py keeps them equal).
-    threshold: float = Field(default=0.75, ge=0.0, le=1.0)
+    threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     self_consistency_samples: int = 0
     sample_temperature: float = 0.7
     calibrator_file: str = "calibrator.json"  # inside the data dir; written by `grounding calibrate`

@@ -104,7 +104,7 @@ class AnswerAgent:
         if not is_korean(q):
             return None
         topic = (hit.answer.spec.label_ko or hit.answer.spec.label) if hit is not None else self.kinds.label_ko(self.kinds.kind(q))
-        return Frame(q, list(ev.filters.units) if ev.filters else [], topic)
+        return Frame(q, list(ev.filters.units) if ev.filters else [], topic, field=hit is not None)
 
     def _validate(self, question: str) -> str:
         q = (question or "").strip()

@@ -80,13 +80,14 @@ class Frame:
     question: str
     units: list[int]
     topic: str
+    field: bool = False  # a field answer: framed by the field's name, not the question's event nouns
 
 
 def decide(reason: Reason | None, kept: list[Sentence], passages: list[Passage], ko: Frame | None = None) -> Decision:
     """The answer text: the cited sentences, or the abstention with its reason and the closest evidence."""
     draft = cited_text(kept)
     if reason is None:
-        text = korean_frame(ko.question, kept, passages, ko.units, ko.topic, draft) if ko is not None and kept else draft
+        text = korean_frame(ko.question, kept, passages, ko.units, ko.topic, draft, ko.field) if ko is not None and kept else draft
         return Decision(False, "", text, draft)
     if ko is not None:
         return Decision(True, reason.en, korean_abstention(reason.ko, passages), draft)

@@ -14,7 +14,9 @@ from grounding.text.korean import has_hangul, segment
 
 # Nouns that say what is asked, not what happened: the event phrase stops at the first of them.
 _ASK_WORDS = {"원인", "이유", "조치", "대응", "몇", "얼마", "언제", "무엇", "어떤", "무슨", "날짜", "결과"}
-_SKIP_NOUNS = {"보고", "보고서", "사건", "당시", "경우", "때", "퍼센트", "명", "건"}
+# Nouns that add nothing to the frame: report words, "occurred"/"began" (발생, 시작), and the pieces kiwipiepy
+# leaves of a unit number ("1호기의" -> 호 + 기).
+_SKIP_NOUNS = {"보고", "보고서", "사건", "당시", "경우", "때", "퍼센트", "명", "건", "발생", "시작", "호", "기"}
 
 
 def is_korean(question: str) -> bool:
@@ -41,16 +43,19 @@ def _topic(event: str, topic: str) -> str:
     return "" if shared * 2 > len(tw) else topic
 
 
-def korean_frame(question: str, kept: list[Sentence], passages: list[Passage], units: list[int], topic: str, cited: str) -> str:
-    """The Korean sentence around `cited` (the kept sentences with their [P1] marks, verbatim)."""
+def korean_frame(
+    question: str, kept: list[Sentence], passages: list[Passage], units: list[int], topic: str, cited: str, field: bool = False
+) -> str:
+    """The Korean sentence around `cited` (the kept sentences with their [P1] marks, verbatim). A field
+    answer is framed by the field's name alone; another answer by the question's event nouns and its kind."""
     by_key = {p.key: p for p in passages}
     first = next((by_key[c] for s in kept for c in s.citations if c in by_key), passages[0] if passages else None)
-    event = event_phrase(question)
+    event = "" if field else event_phrase(question)
     head = []
     if first is not None and first.date:
         head.append(first.date[:10])
     if first is not None and first.facility:
-        head.append(first.facility + (" " + "·".join(f"{u}호기" for u in units) if units else ""))
+        head.append(first.facility.strip(" :;,") + (" " + "·".join(f"{u}호기" for u in units) if units else ""))
     if event:
         head.append(event)
     t = _topic(event, topic)

@@ -61,7 +61,9 @@ def compute(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
     ans = [o for o in outcomes if o.answerable]
     conf = np.array([o.confidence for o in outcomes], dtype=float)
     y = np.array([1.0 if o.correct else 0.0 for o in outcomes])
-    cited = [(set(o.cited_reports), set(o.gold_reports)) for o in answered if o.cited_reports]
+    # An answerable question with no gold reports (an aggregate: its gold is a number) has no citation to
+    # score; an unanswerable one that was answered cites wrongly whatever it cites.
+    cited = [(set(o.cited_reports), set(o.gold_reports)) for o in answered if o.cited_reports and (o.gold_reports or not o.answerable)]
     prec = [len(c & g) / len(c) for c, g in cited]
     rec = [len(c & g) / len(g) for c, g in ((set(o.cited_reports), set(o.gold_reports)) for o in answered if o.answerable and o.gold_reports)]
     score = (len(correct_answered) - penalty(threshold) * (len(answered) - len(correct_answered))) / n if n else 0.0

@@ -24,6 +24,15 @@ def test_the_frame_names_the_cited_report_not_the_first_passage():
     assert text == '2013-04-01 OTHER 비상 사태 선포 원인 (보고서 nrc:2): "The emergency was declared due to a fire." [P2]'
 
 
+def test_a_field_answer_is_framed_by_the_field_name_and_the_unit_pieces_are_dropped():
+    said = [Sentence("Report nrc:43050: Reactor power before the event (percent): 100.", ["P1"])]
+    q = "2006년 12월 13일 Three Mile Island 1호기의 원자로 정지 직전 출력은 몇 퍼센트였는가?"
+    assert event_phrase(q) == "원자로 정지 직전 출력"
+    oe = Passage("P1", "oe417:1", -1, "x", 1.0, date="2018-11-15", facility="Indiana:")
+    text = korean_frame(q, said, [oe], [], "영향을 받은 고객 수", "Customers affected: 55000. [P1]", field=True)
+    assert text == "2018-11-15 Indiana 영향을 받은 고객 수 (보고서 oe417:1): Customers affected: 55000. [P1]"
+
+
 def test_a_topic_the_event_phrase_already_says_is_not_repeated():
     said = [Sentence("Power 89.", ["P1"])]
     q = "2016년 1월 23일 FitzPatrick의 원자로 정지 직전 출력은 몇 퍼센트였는가?"
