@@ -343,8 +343,7 @@ def _ingest_once(ib, work: Path, corpus: Path, ids_file: Path, label: str, extra
     run_dir = work / label
     run_dir.mkdir()
     cfg = ib.write_config(run_dir, corpus)
-    text = cfg.read_text()
-    cfg.write_text(extra_toml + "\n" + text)
+    cfg.write_text(cfg.read_text().replace("[embedder]\n", "[embedder]\n" + extra_toml, 1))
     t0 = time.perf_counter()
     proc = subprocess.run(
         [PY, "-m", "grounding.cli.main", "--config", str(cfg), "ingest", "-q", "--json", "--only", str(ids_file), *flags],
@@ -356,7 +355,7 @@ def _ingest_once(ib, work: Path, corpus: Path, ids_file: Path, label: str, extra
         raise SystemExit(f"ingest {label} failed ({proc.returncode})")
     out = proc.stdout
     summary = json.loads(out[out.index("{") : out.rindex("}") + 1])
-    return {"run": label, "wall_s": wall, "reports": summary.get("added", summary.get("reports")),
+    return {"run": label, "wall_s": wall, "reports": summary.get("ingested"),
             "chunks": summary.get("embedded", summary.get("chunks")), "summary": {k: v for k, v in summary.items() if isinstance(v, (int, float))}}
 
 
@@ -375,13 +374,13 @@ def run_ingest(ns: argparse.Namespace) -> dict:
     ids_file.write_text("".join(f"{c.name}:{i}\n" if ":" not in str(i) else f"{i}\n" for i in chosen))
     rows = []
     for threads in (1, 2):
-        r = _ingest_once(ib, work, src, ids_file, f"local-{threads}", f"[embedder]\nthreads = {threads}\n", ["--engine", "local"])
+        r = _ingest_once(ib, work, src, ids_file, f"local-{threads}", f"threads = {threads}\n", ["--engine", "local"])
         rows.append({**r, "engine": "local", "workers": threads, "unit": "embedder threads"})
         print(f"[scale] {r['run']}: {r['chunks']} chunks in {r['wall_s']:.1f}s", flush=True)
     proc, address = _start_ray(2)
     try:
         for actors in (1, 2):
-            r = _ingest_once(ib, work, src, ids_file, f"ray-{actors}", "[embedder]\nthreads = 1\n",
+            r = _ingest_once(ib, work, src, ids_file, f"ray-{actors}", "threads = 1\n",
                              ["--engine", "ray", "--address", address, "--actors", str(actors)])
             rows.append({**r, "engine": "ray", "workers": actors, "unit": "actor processes"})
             print(f"[scale] {r['run']}: {r['chunks']} chunks in {r['wall_s']:.1f}s", flush=True)
