@@ -50,12 +50,12 @@ class ChatIn(BaseModel):
     model: str = Field(MODEL_ID, description=f"'{MODEL_ID}' (GET /v1/models).")
     messages: list[ChatMessageIn] = Field(min_length=1, max_length=64, description="The conversation; the last user message is the question.")
     stream: bool = Field(False, description="Server-sent chunks, as the OpenAI protocol defines them.")
-    temperature: float | None = Field(None, ge=0.0, le=2.0)
-    top_p: float | None = Field(None, gt=0.0, le=1.0)
-    max_tokens: int | None = Field(None, ge=1)
-    max_completion_tokens: int | None = Field(None, ge=1)
-    seed: int | None = Field(None, ge=0)
-    stop: str | list[str] | None = None
+    temperature: float | None = Field(None, ge=0.0, le=2.0, description="Sampling temperature (as /ask's sampling.temperature).")
+    top_p: float | None = Field(None, gt=0.0, le=1.0, description="Nucleus sampling mass (as /ask's sampling.top_p).")
+    max_tokens: int | None = Field(None, ge=1, description="Cap on generated tokens (capped by serve.max_new_tokens).")
+    max_completion_tokens: int | None = Field(None, ge=1, description="The newer OpenAI name of max_tokens; wins when both are given.")
+    seed: int | None = Field(None, ge=0, description="Sampling seed, for repeatable sampled answers.")
+    stop: str | list[str] | None = Field(None, description="Stop sequence(s) for the generator.")
     n: int | None = Field(None, ge=1, le=1, description="One answer per request.")
     grounding: GroundingOptionsIn | None = Field(None, description="This server's own options (`extra_body` in the openai client).")
 
