@@ -62,7 +62,7 @@ def page(browser):
 
 
 REAL_QUESTION = "Why did the emergency diesel generator fail to start?"  # links two concepts: KG paths
-KOREAN_QUESTION = "비상 디젤 발전기가 기동에 실패한 원인은 무엇입니까?"  # the same question in Korean
+KOREAN_QUESTION = "비상 디젤 발전기가 기동하지 못한 원인은 무엇입니까?"  # the same question in Korean (no locative particle: "기동에" would read as a place)
 
 
 def test_operator_view(page, shots, private_data, embedder, generator):
