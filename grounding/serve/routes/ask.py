@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from grounding.aggregate.chart import attach_chart
 from grounding.serve.answering import Asker
 from grounding.serve.auth import require_reader
 from grounding.serve.deps import ERRORS, LOAD, get_asker
-from grounding.serve.limits import Overloaded
 from grounding.serve.schemas import AnswerOut, AskIn
-from grounding.serve.streaming import StreamingGenerator
-
-log = logging.getLogger("grounding.serve")
+from grounding.serve.streaming import answer_events
 
 router = APIRouter(tags=["ask"], dependencies=[Depends(require_reader)])
 
@@ -57,41 +52,8 @@ async def ask_stream(body: AskIn, request: Request, asker: Asker = Depends(get_a
     q = asker.question(body.question)
     opts = asker.options(body)
     asker.ready_to_answer()
-    loop = asyncio.get_running_loop()
-    events: asyncio.Queue = asyncio.Queue()
-
-    def emit(kind: str, data: dict) -> None:
-        try:
-            loop.call_soon_threadsafe(events.put_nowait, (kind, data))
-        except RuntimeError:  # the loop is gone (server stopping): the answer still completes
-            pass
-
-    gen = StreamingGenerator(
-        asker.system.generator,
-        on_text=lambda text: emit("token", {"text": text}),
-        on_stage=lambda stage: emit("stage", {"stage": stage}),
-    )
-    # Take the slot now, so that load limits are a plain 429/503 response, not a stream.
-    await asker.limiter.acquire()
-
-    async def run() -> None:
-        try:
-            ans = await asker.answer(q, opts, gen, slot_held=True)
-            emit("answer", attach_chart(ans.to_json()))
-        except Overloaded as exc:
-            emit("error", {"status": exc.status, "detail": exc.detail})
-        except HTTPException as exc:
-            emit("error", {"status": exc.status_code, "detail": exc.detail})
-        except Exception as exc:  # reported in the stream, never a crash
-            log.exception("streamed answer failed")
-            emit("error", {"status": 500, "detail": f"internal error: {type(exc).__name__}: {exc}"})
-        emit("end", {})
-
-    # Started now, not when the client reads: the slot is always handed on and given back.
-    tasks = request.app.state.tasks
-    task = asyncio.create_task(run())
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
+    events = await answer_events(request, asker, q, opts, lambda ans: attach_chart(ans.to_json()), "streamed answer")
+    wire = {"text": lambda t: ("token", {"text": t}), "stage": lambda st: ("stage", {"stage": st})}
 
     async def stream():
         yield _sse("start", {"question": q})
@@ -100,7 +62,7 @@ async def ask_stream(body: AskIn, request: Request, asker: Asker = Depends(get_a
             kind, data = await events.get()
             if kind == "end":
                 break
-            yield _sse(kind, data)
+            yield _sse(*wire[kind](data)) if kind in wire else _sse(kind, data)
 
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 

@@ -9,9 +9,7 @@ checked answer is then sent as content, and the last chunk carries the whole ans
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -22,11 +20,8 @@ from grounding.serve.answering import Asker
 from grounding.serve.auth import require_reader
 from grounding.serve.chat import MODEL_ID, ChatIn, ChunkWriter, completion, pieces, reply_text
 from grounding.serve.deps import ERRORS, LOAD, get_asker
-from grounding.serve.limits import Overloaded
 from grounding.serve.schemas import AskIn, ErrorOut
-from grounding.serve.streaming import StreamingGenerator
-
-log = logging.getLogger("grounding.serve")
+from grounding.serve.streaming import answer_events
 
 router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_reader)])
 
@@ -86,39 +81,7 @@ async def chat_completions(body: ChatIn, request: Request, asker: Asker = Depend
 
 
 async def _stream(body: ChatIn, request: Request, asker: Asker, turn, q: str, opts, sources: bool) -> StreamingResponse:
-    loop = asyncio.get_running_loop()
-    events: asyncio.Queue = asyncio.Queue()
-
-    def emit(kind: str, data: Any) -> None:
-        try:
-            loop.call_soon_threadsafe(events.put_nowait, (kind, data))
-        except RuntimeError:  # the loop is gone (server stopping): the answer still completes
-            pass
-
-    gen = StreamingGenerator(
-        asker.system.generator,
-        on_text=lambda text: emit("draft", text),
-        on_stage=lambda stage: emit("stage", stage),
-    )
-    await asker.limiter.acquire()  # load limits are a plain 429/503, not a stream
-
-    async def run() -> None:
-        try:
-            ans = await asker.answer(q, opts, gen, slot_held=True)
-            emit("answer", _answer_json(ans, turn))
-        except Overloaded as exc:
-            emit("error", {"status": exc.status, "detail": exc.detail})
-        except HTTPException as exc:
-            emit("error", {"status": exc.status_code, "detail": exc.detail})
-        except Exception as exc:  # reported in the stream, never a crash
-            log.exception("streamed chat answer failed")
-            emit("error", {"status": 500, "detail": f"internal error: {type(exc).__name__}: {exc}"})
-        emit("end", None)
-
-    tasks = request.app.state.tasks
-    task = asyncio.create_task(run())
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
+    events = await answer_events(request, asker, q, opts, lambda ans: _answer_json(ans, turn), "streamed chat answer")
     w = ChunkWriter(body.model)
 
     async def stream():
@@ -129,7 +92,7 @@ async def _stream(body: ChatIn, request: Request, asker: Asker, turn, q: str, op
                 break
             if kind == "stage":
                 yield _data(w.chunk({}, grounding={"stage": data}))
-            elif kind == "draft":
+            elif kind == "text":
                 yield _data(w.chunk({}, grounding={"draft": data}))
             elif kind == "error":
                 yield _data({"error": {"message": str(data["detail"]), "type": "grounding_error", "code": data["status"]}})
