@@ -126,6 +126,14 @@ def apply_engine_flags(cfg, engine: str | None, address: str | None, actors: int
         cfg.engine.address = address
     if actors is not None:
         cfg.engine.embed_actors = actors
+    if cfg.engine.kind == "ray":  # a wrong address fails here, in seconds, before any model loads
+        from grounding.engine.base import EngineError
+        from grounding.engine.ray_engine import check_address
+
+        try:
+            check_address(cfg.engine.address)
+        except EngineError as exc:
+            fail(str(exc), code=2)
 
 
 def _read_ids(path: Path) -> set[str]:

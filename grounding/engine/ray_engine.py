@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import pickle
+import socket
 import time
 from collections.abc import Iterator, Sequence
 
@@ -29,6 +30,10 @@ from grounding.engine.base import EngineError, Mention
 log = logging.getLogger("grounding")
 
 LINK_ROWS = 64  # reports per linker call (one Ray Data block each)
+# How long the GCS port of engine.address may take to accept a TCP connection. ray.init itself
+# retries an unreachable GCS for minutes (Ray's gcs_rpc_server_reconnect_timeout_s), so it is not
+# asked until something answers there.
+CONNECT_TIMEOUT_S = 10.0
 
 
 def _ray():
@@ -40,10 +45,28 @@ def _ray():
     return ray
 
 
+def check_address(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Fail in `timeout` seconds, in one line naming engine.address, when nothing listens at the GCS
+    "host:port" (or "ray://host:port"); "" / "auto" / "local" are Ray's own lookups and pass."""
+    if address in ("", "auto", "local"):
+        return
+    host, sep, port = address.split("://", 1)[-1].rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit():
+        raise EngineError(f"engine.address {address!r}: expected the cluster's GCS as host:port (e.g. 127.0.0.1:6379)")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as exc:
+        why = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__)
+        raise EngineError(f"engine.address {address!r}: no Ray cluster there ({why} within {timeout:g} s); "
+                          "start one (ray start --head) or set engine.address / --address") from None
+
+
 def connect(address: str) -> None:
     """Join the cluster at `address` (empty: start a Ray instance on this machine), once per process."""
     ray = _ray()
     if not ray.is_initialized():
+        check_address(address)
         kw: dict = {"address": address} if address else {"include_dashboard": False}
         try:
             ray.init(logging_level=logging.WARNING, **kw)
