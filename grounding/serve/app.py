@@ -21,15 +21,18 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from grounding.config import ServeConfig
 from grounding.serve.answering import Asker
 from grounding.serve.auth import check_tokens
 from grounding.serve.jobs import JobManager
 from grounding.serve.limits import BodySizeLimit, GenerationLimiter, Overloaded
+from grounding.serve.openai_errors import error_body, is_openai_path, openai_status, validation_body
 from grounding.serve.routes import ask, chat, health, index, jobs, ontology, reports, search, summaries
 
 log = logging.getLogger("grounding.serve")
@@ -160,18 +163,32 @@ def create_app(system, serve_cfg: ServeConfig | None = None, *, load_errors: lis
 
 
 def _handle_errors(app: FastAPI, api_routes: list) -> None:
-    """Error bodies as JSON `{"detail": ...}` everywhere, and the security headers on every response.
+    """Error bodies as JSON `{"detail": ...}` (OpenAI's `{"error": {...}}` on /v1/), and the security headers on every response.
 
     `api_routes` are the routers' own routes: FastAPI keeps an included router as one entry in
     `app.router.routes`, so the methods a path allows are read from the routes themselves.
     """
 
+    def openai(status: int, message: Any, headers: dict | None = None, **kw: Any) -> JSONResponse:
+        return JSONResponse(error_body(status, message, **kw), status_code=openai_status(status), headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if not is_openai_path(request.url.path):
+            return await http_exception_handler(request, exc)
+        return openai(exc.status_code, exc.detail, getattr(exc, "headers", None), param=getattr(exc, "param", None), code=getattr(exc, "code", None))
+
     @app.exception_handler(Overloaded)
     async def _overloaded(request: Request, exc: Overloaded):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers={"Retry-After": str(exc.retry_after)})
+        headers = {"Retry-After": str(exc.retry_after)}
+        if is_openai_path(request.url.path):
+            return openai(exc.status, exc.detail, headers)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
+        if is_openai_path(request.url.path):
+            return JSONResponse(validation_body(list(exc.errors())), status_code=400)
         # FastAPI's own handler echoes the input; a NaN or Infinity there cannot be written as JSON
         # (a 500). The errors are returned with such values spelled as strings.
         return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, status_code=422)
@@ -179,6 +196,8 @@ def _handle_errors(app: FastAPI, api_routes: list) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if is_openai_path(request.url.path):  # the type only: the server log has the rest
+            return openai(500, f"internal server error ({type(exc).__name__}); the server log has the details")
         return JSONResponse({"detail": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
 
     @app.middleware("http")

@@ -56,8 +56,31 @@ class ChatIn(BaseModel):
     max_completion_tokens: int | None = Field(None, ge=1, description="The newer OpenAI name of max_tokens; wins when both are given.")
     seed: int | None = Field(None, ge=0, description="Sampling seed, for repeatable sampled answers.")
     stop: str | list[str] | None = Field(None, description="Stop sequence(s) for the generator.")
-    n: int | None = Field(None, ge=1, le=1, description="One answer per request.")
+    n: int | None = Field(None, ge=1, le=1, description="One answer per request (n > 1 is a 400).")
     grounding: GroundingOptionsIn | None = Field(None, description="This server's own options (`extra_body` in the openai client).")
+    # Refused with a 400 naming the field when used: the answer is the checked text, nothing else.
+    tools: list[dict[str, Any]] | None = Field(None, description="Not supported (400 when non-empty): the reply is a grounded answer, never a tool call.")
+    functions: list[dict[str, Any]] | None = Field(None, description="Not supported (400 when non-empty), as `tools`.")
+    tool_choice: str | dict[str, Any] | None = Field(None, description="Only 'none' or 'auto' (no tools are called).")
+    response_format: dict[str, Any] | None = Field(None, description="Only {'type': 'text'}: the reply is the cited answer text; the structured answer is `grounding`.")
+    logprobs: bool | None = Field(None, description="Not supported (400 when true).")
+
+    def unsupported(self) -> tuple[str, str] | None:
+        """The first field this server cannot honour, and why (None when the request is servable)."""
+        if self.tools:
+            return "tools", "tools are not supported: this server answers from its evidence and never calls tools"
+        if self.functions:
+            return "functions", "functions are not supported: this server answers from its evidence and never calls functions"
+        if self.tool_choice not in (None, "none", "auto"):
+            return "tool_choice", "tool_choice must be 'none' or 'auto': this server calls no tools"
+        if self.response_format and self.response_format.get("type", "text") != "text":
+            return "response_format", (
+                f"response_format {self.response_format.get('type')!r} is not supported: the reply is the cited answer "
+                "text, and the structured answer (sentences, citations, evidence) is the extra field 'grounding'"
+            )
+        if self.logprobs:
+            return "logprobs", "logprobs are not supported: the answer is checked text, not the raw generation"
+        return None
 
     def sampling(self) -> dict[str, Any]:
         """The OpenAI sampling fields as POST /ask `sampling` overrides (limits are checked there)."""

@@ -14,6 +14,8 @@ import threading
 import time
 from collections import deque
 
+from grounding.serve.openai_errors import error_body, is_openai_path
+
 
 class Overloaded(Exception):
     """Refused for load: `status` is 429 (queue full) or 503 (waited too long / took too long)."""
@@ -126,10 +128,9 @@ class BodySizeLimit:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _reject(self, send, length: str) -> None:
-        body = json.dumps(
-            {"detail": f"request body is {length} bytes; the limit is {self.max_bytes:,} (serve.max_body_bytes)"}
-        ).encode()
+    async def _reject(self, send, length: str, path: str = "") -> None:
+        message = f"request body is {length} bytes; the limit is {self.max_bytes:,} (serve.max_body_bytes)"
+        body = json.dumps(error_body(413, message) if is_openai_path(path) else {"detail": message}).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -150,7 +151,7 @@ class BodySizeLimit:
                 except ValueError:
                     n = -1
                 if n > self.max_bytes:
-                    await self._reject(send, f"{n:,}")
+                    await self._reject(send, f"{n:,}", scope.get("path", ""))
                     return
         seen = 0
         started = False
@@ -171,7 +172,7 @@ class BodySizeLimit:
             if too_big:  # whatever the app answers to a cut-off body (often 400), the answer is 413
                 if not started:
                     started = True
-                    await self._reject(send, f"more than {self.max_bytes:,}")
+                    await self._reject(send, f"more than {self.max_bytes:,}", scope.get("path", ""))
                 return
             if msg["type"] == "http.response.start":
                 started = True
@@ -182,7 +183,7 @@ class BodySizeLimit:
         except Exception:
             if too_big:
                 if not started:
-                    await self._reject(send, f"more than {self.max_bytes:,}")
+                    await self._reject(send, f"more than {self.max_bytes:,}", scope.get("path", ""))
                 return
             raise
 

@@ -82,12 +82,12 @@ def test_same_auth_and_limits_as_ask(chat_url, client):
     bad = openai.OpenAI(base_url=chat_url, api_key="wrong", max_retries=0)
     with pytest.raises(openai.AuthenticationError):
         bad.chat.completions.create(model="grounding", messages=[{"role": "user", "content": QUESTION}])
-    with pytest.raises(openai.UnprocessableEntityError) as exc:
+    with pytest.raises(openai.BadRequestError) as exc:
         client.chat.completions.create(model="grounding", messages=[{"role": "user", "content": QUESTION}], max_tokens=100000)
-    assert "serve.max_new_tokens" in exc.value.body["detail"]  # errors are {"detail": ...}, as on /ask
+    assert "serve.max_new_tokens" in exc.value.body["message"] and exc.value.body["param"] == "max_tokens"  # OpenAI's error shape
     with pytest.raises(openai.NotFoundError) as exc:
         client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": QUESTION}])
-    assert "'grounding'" in exc.value.body["detail"]
+    assert "'grounding'" in exc.value.body["message"] and exc.value.body["code"] == "model_not_found"
 
 
 def test_langchain_chat_openai_gets_the_grounded_answer(chat_url):

@@ -19,9 +19,25 @@ from grounding.aggregate.chart import attach_chart
 from grounding.serve.answering import Asker
 from grounding.serve.auth import require_reader
 from grounding.serve.chat import MODEL_ID, ChatIn, ChunkWriter, completion, pieces, reply_text
-from grounding.serve.deps import ERRORS, LOAD, get_asker
-from grounding.serve.schemas import AskIn, ErrorOut
+from grounding.serve.deps import get_asker
+from grounding.serve.openai_errors import ChatError, OpenAIErrorOut, error_body
+from grounding.serve.schemas import AskIn
 from grounding.serve.streaming import answer_events
+
+OPENAI_ERRORS = {
+    status: {"model": OpenAIErrorOut, "description": why}
+    for status, why in {
+        400: "Invalid request (bad body, empty question, a limit exceeded, an unsupported field): `error.param` names the field.",
+        401: "A reader token is needed: the API key (Authorization: Bearer <token>).",
+        404: "Unknown model (`error.code` model_not_found) or path.",
+        413: "The request body is larger than serve.max_body_bytes.",
+        429: "Too many questions at once (the queue is full); retry after Retry-After seconds.",
+        500: "Internal error (the type only; the server log has the rest).",
+        503: "Busy for too long, nothing indexed, or the generator failed; the message says which.",
+        # Any other refusal (405 ...) has the same body; stated, so FastAPI adds no 422, which /v1 never answers.
+        "4XX": "Any other refusal, in the same shape.",
+    }.items()
+}
 
 router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_reader)])
 
@@ -31,14 +47,24 @@ def models() -> dict[str, Any]:
     return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "grounding"}]}
 
 
+# The /ask names in the asker's messages, as the chat request names them.
+PARAMS = {"sampling.max_new_tokens": "max_tokens", "sampling.num_samples": "grounding.samples", "samples": "grounding.samples", "a stop sequence": "stop"}
+
+
 def _prepare(body: ChatIn, asker: Asker):
+    """The pipeline question and options of a chat request; a ChatError (OpenAI's 400 / 404 / 503) when it has none."""
     if body.model != MODEL_ID:
-        raise HTTPException(404, f"model {body.model!r} does not exist here; this server answers as {MODEL_ID!r} (GET /v1/models)")
+        raise ChatError(404, f"the model {body.model!r} does not exist here; this server answers as {MODEL_ID!r} (GET /v1/models)", "model", "model_not_found")
+    if (bad := body.unsupported()) is not None:
+        raise ChatError(400, bad[1], bad[0], "unsupported_parameter")
     turn = body.question()
     if not turn.last_turn:
-        raise HTTPException(422, "no user message with text: the last user message is the question")
-    asker.question(turn.last_turn)  # the turn as sent is held to the same limit as /ask
-    q = asker.question(turn.question)
+        raise ChatError(400, "no user message with text: the last user message is the question", "messages")
+    try:
+        asker.question(turn.last_turn)  # the turn as sent is held to the same limit as /ask
+        q = asker.question(turn.question)
+    except HTTPException as exc:
+        raise ChatError(400, exc.detail, "messages") from exc
     g = body.grounding
     ask = AskIn.model_validate({
         "question": q,
@@ -47,8 +73,12 @@ def _prepare(body: ChatIn, asker: Asker):
         **({"samples": g.samples} if g and g.samples is not None else {}),
         **({"sampling": body.sampling()} if body.sampling() else {}),
     })
-    opts = asker.options(ask)
-    asker.ready_to_answer()
+    try:
+        opts = asker.options(ask)
+    except HTTPException as exc:
+        param = next((v for k, v in PARAMS.items() if str(exc.detail).startswith(k)), None)
+        raise ChatError(400, exc.detail, param) from exc
+    asker.ready_to_answer()  # 503 (not ready): the handler writes it in the OpenAI shape
     return turn, q, opts, (g.sources if g else True)
 
 
@@ -69,7 +99,7 @@ def _answer_json(ans, turn) -> dict[str, Any]:
     ),
     responses={
         200: {"content": {"application/json": {}, "text/event-stream": {}}, "description": "A chat.completion, or its chunks with `stream`."},
-        **ERRORS, **LOAD, 404: {"model": ErrorOut, "description": "Unknown model."},
+        **OPENAI_ERRORS,
     },
 )
 async def chat_completions(body: ChatIn, request: Request, asker: Asker = Depends(get_asker)):
@@ -95,7 +125,9 @@ async def _stream(body: ChatIn, request: Request, asker: Asker, turn, q: str, op
             elif kind == "text":
                 yield _data(w.chunk({}, grounding={"draft": data}))
             elif kind == "error":
-                yield _data({"error": {"message": str(data["detail"]), "type": "grounding_error", "code": data["status"]}})
+                # The openai client raises APIError with this body; a 500 says the type only (the log has the rest).
+                detail = data["detail"] if data["status"] != 500 else "internal server error; the server log has the details"
+                yield _data(error_body(data["status"], detail))
             else:
                 for piece in pieces(reply_text(data, sources)):
                     yield _data(w.chunk({"content": piece}))
