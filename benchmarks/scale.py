@@ -373,6 +373,7 @@ def run_ingest(ns: argparse.Namespace) -> dict:
     ids_file = work / "ids.txt"
     ids_file.write_text("".join(f"{c.name}:{i}\n" if ":" not in str(i) else f"{i}\n" for i in chosen))
     rows = []
+    load = os.getloadavg()  # the machine may be shared: say how busy it was when the runs began
     for threads in (1, 2):
         r = _ingest_once(ib, work, src, ids_file, f"local-{threads}", f"threads = {threads}\n", ["--engine", "local"])
         rows.append({**r, "engine": "local", "workers": threads, "unit": "embedder threads"})
@@ -386,7 +387,8 @@ def run_ingest(ns: argparse.Namespace) -> dict:
             print(f"[scale] {r['run']}: {r['chunks']} chunks in {r['wall_s']:.1f}s", flush=True)
     finally:
         _stop_ray(proc)
-    return {"part": "ingest", "reports": ns.reports, "seed": ns.seed, "rows": rows}
+    return {"part": "ingest", "reports": ns.reports, "seed": ns.seed, "rows": rows, "cpus": os.cpu_count(),
+            "note": f"{os.cpu_count()} cores, 1-min load average {load[0]:.2f} before the runs, {os.getloadavg()[0]:.2f} after"}
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -404,13 +406,23 @@ def table(res: dict) -> str:
                          f"{r['recall10']:.4f} | {r['p50_ms']:.3f} | {r['p95_ms']:.3f} |")
         return head + "\n".join(lines)
     base = res["rows"][0]
-    base_tp = base["chunks"] / base["wall_s"]
-    lines = [f"{res['reports']} NRC reports (ids drawn with seed {res['seed']}), each run into an empty data dir\n",
-             "| engine | workers | reports | chunks | wall s | chunks/s | vs local-1 |", "|---|---|---:|---:|---:|---:|---:|"]
+    def stored(r: dict) -> int:  # chunks written (rows and vectors); "chunks" in the rows is the texts embedded
+        return r["summary"].get("chunks", r["chunks"])
+
+    base_tp = stored(base) / base["wall_s"]
+    shared = f"; {res['note']}" if res.get("note") else ""
+    lines = [f"{res['reports']} NRC reports (ids drawn with seed {res['seed']}), each run into an empty data dir; "
+             "wall = the whole `grounding ingest` process (model load and, for Ray, joining the cluster and starting "
+             f"the actors); ingest s = the run's own `seconds`; chunks/s = chunks stored / wall s; texts embedded = "
+             f"distinct chunk texts per embedding group (a Ray job is a larger group){shared}\n",
+             "| engine | worker processes | reports | chunks | texts embedded | wall s | ingest s | reports/s | chunks/s | vs local-1 |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in res["rows"]:
-        tp = r["chunks"] / r["wall_s"]
-        lines.append(f"| {r['engine']} | {r['workers']} {r['unit']} | {r['reports']} | {r['chunks']} | {r['wall_s']:.1f} | "
-                     f"{tp:.1f} | {tp / base_tp:.2f} |")
+        tp = stored(r) / r["wall_s"]
+        who = (f"1 (embedder {r['workers']} thread{'s' if r['workers'] > 1 else ''})" if r["engine"] == "local"
+               else f"{r['workers']} embedder actor{'s (1 thread each)' if r['workers'] > 1 else ' (1 thread)'}")
+        lines.append(f"| {r['engine']} | {who} | {r['reports']} | {stored(r)} | {r['chunks']} | {r['wall_s']:.1f} | "
+                     f"{r['summary'].get('seconds', float('nan')):.1f} | {r['reports'] / r['wall_s']:.2f} | {tp:.1f} | {tp / base_tp:.2f} |")
     return "\n".join(lines)
 
 
