@@ -77,24 +77,27 @@ class RayCluster:
     workers: list[subprocess.Popen] = field(default_factory=list)
     started: list = field(default_factory=list)  # every process tree started here, for the teardown
 
-    def add_worker(self, timeout: float = 60.0) -> subprocess.Popen:
-        """Start one more worker node (1 CPU) and wait until the cluster counts it."""
+    def add_worker(self, timeout: float = 120.0) -> subprocess.Popen:
+        """Start one more worker node (1 CPU) and wait until the GCS lists a node id it did not know, alive.
+
+        Waiting on a new id, not on the count of alive nodes: right after a node is killed the GCS
+        still counts it alive until its health checks fail, so the count may never rise above the
+        count taken before (the replacement joins while the dead node is dropped)."""
         import ray
 
-        before = self.alive_nodes()
+        known = {n["NodeID"] for n in ray.nodes()}
         proc = subprocess.Popen(
             [str(RAY_BIN), "start", "--address", self.address, "--num-cpus", "1", "--block",
              "--node-ip-address", "127.0.0.1", "--object-store-memory", OBJECT_STORE, "--disable-usage-stats", *_node_ports()],
             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         self.workers.append(proc)
+        self.started.append(proc)  # ended at teardown even if it never joins
         deadline = time.monotonic() + timeout
-        while self.alive_nodes() <= before:
+        while not any(n.get("Alive") and n["NodeID"] not in known for n in ray.nodes()):
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the Ray worker node did not join {self.address} (exit {proc.poll()})")
+                raise RuntimeError(f"the Ray worker node did not join {self.address} within {timeout:g} s (exit {proc.poll()})")
             time.sleep(0.5)
-        assert ray.is_initialized()
-        self.started.append(proc)
         return proc
 
     def alive_nodes(self) -> int:

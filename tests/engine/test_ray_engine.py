@@ -2,9 +2,10 @@
 the local engine; a worker node killed mid-job and a driver killed mid-job both end, after a re-run,
 with nothing lost and nothing twice; summaries fanned out to Ray equal the local ones.
 
-The subset is N real NRC reports (the shared 2-core CI machine embeds ~15-20 chunks a second, so a
-few thousand reports would take minutes per ingest): every comparison is against a local ingest of
-the same subset in the same run.
+Two subsets of real NRC reports, each compared against a local ingest of the same subset in the same
+run: N_LARGE for the plain equality test (the issue's "few thousand" cut to what fits the CI budget, see
+that test's docstring), and N for the kill and summarize tests, whose ingests run up to twice and whose
+kill points need only a job that is running.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from tests.conftest import ONTOLOGY_FILES, REPO, build_system, make_config, nrc_
 
 pytestmark = pytest.mark.slow
 
-N = 120
+N = 120  # the kill and summarize tests
 SKIP = 1000  # a stretch of the corpus other tests do not use
+N_LARGE = 2000  # the larger-subset equality test (its docstring says why this size)
+SKIP_LARGE = 3000
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +61,8 @@ def snapshot(g) -> dict:
             "vectors": disk.vectors(held) if held else np.zeros((0, g.embedder.dim), np.float32)}
 
 
-def assert_same(got: dict, want: dict) -> None:
-    assert got["reports"] == want["reports"] and len(got["reports"]) == N
+def assert_same(got: dict, want: dict, n: int = N) -> None:
+    assert got["reports"] == want["reports"] and len(got["reports"]) == n
     assert got["chunks"] == want["chunks"]  # same chunk ids, same reports, same order, same text
     assert got["links"] == want["links"]
     assert got["vector_ids"] == sorted(got["chunks"]) == want["vector_ids"]  # one vector per chunk, none extra
@@ -94,6 +97,27 @@ def test_ray_ingest_equals_local(ray_ingested, local_ref):
     assert (again.unchanged, again.ingested, again.embedded, again.repaired) == (N, 0, 0, 0)
 
 
+def test_ray_ingest_equals_local_larger_subset(tmp_path_factory, embedder, ray_cluster):
+    """N_LARGE reports through both engines: the same ids, chunks, links and vectors (to 1e-5) at a size
+    where the Ray job spans many blocks and actor calls on both nodes. N_LARGE is the largest subset
+    whose two ingests stay within the ~6 min this test may add to CI on the shared 2-core machine: 2,000
+    reports (~3,700 chunks) took 315 s here (docs/scaling.md, "Ray engine"); a few thousand would not fit."""
+    corpus = write_jsonl(tmp_path_factory.mktemp("ray_large") / "nrc.jsonl", nrc_records(N_LARGE, skip=SKIP_LARGE))
+    local = build_system(_cfg(tmp_path_factory.mktemp("ray_large_local"), corpus), embedder)
+    want = local.ingestor().run()
+    ref = snapshot(local)
+    local.store.dispose()
+    g = build_system(_cfg(tmp_path_factory.mktemp("ray_large_engine"), corpus, ray_cluster), embedder)
+    got = g.ingestor().run()
+    assert want.ingested + want.rejected == N_LARGE and want.ingested > 0.9 * N_LARGE and want.embedded > want.ingested
+    assert (got.ingested, got.chunks, got.rejected) == (want.ingested, want.chunks, want.rejected)
+    # `embedded` counts distinct texts per embedding group: a Ray job (engine.chunks_per_job) is a larger
+    # group than the local engine's, so repeated texts are embedded once across more chunks.
+    assert 0 < got.embedded <= want.embedded
+    assert_same(snapshot(g), ref, want.ingested)
+    g.store.dispose()
+
+
 def test_worker_node_killed_mid_job_loses_nothing(tmp_path, subset, embedder, ray_cluster, local_ref):
     from grounding.engine.base import EngineError
 
@@ -102,6 +126,13 @@ def test_worker_node_killed_mid_job_loses_nothing(tmp_path, subset, embedder, ra
     g = build_system(cfg, embedder)
     worker = ray_cluster.workers[-1]
     killed: dict = {}
+    joined: dict = {}
+
+    def replace() -> None:
+        try:
+            joined["node"] = ray_cluster.add_worker()
+        except RuntimeError as exc:
+            joined["error"] = exc
 
     def tick(s) -> None:
         # The first embedded batch is back: the job is running on both nodes. Kill the worker node
@@ -109,7 +140,8 @@ def test_worker_node_killed_mid_job_loses_nothing(tmp_path, subset, embedder, ra
         if s.embedded and not killed:
             killed["raylet"] = ray_cluster.kill_raylet(worker)
             killed["at"] = s.embedded
-            threading.Thread(target=ray_cluster.add_worker, daemon=True).start()
+            killed["replacement"] = threading.Thread(target=replace, daemon=True)
+            killed["replacement"].start()
 
     try:
         first = g.ingestor().run(on_progress=tick)
@@ -120,9 +152,10 @@ def test_worker_node_killed_mid_job_loses_nothing(tmp_path, subset, embedder, ra
     rerun = g.ingestor().run()
     assert rerun.ingested == 0 and rerun.rejected == 0, (outcome, rerun)
     assert_same(snapshot(g), local_ref)
-    deadline = time.monotonic() + 60
-    while ray_cluster.alive_nodes() < 2 and time.monotonic() < deadline:  # the replacement node, for later tests
-        time.sleep(0.5)
+    # The replacement node, for the later tests: add_worker returns once the GCS lists its new node id
+    # alive, or raises after its own deadline; joined here so the next test starts with two nodes.
+    killed["replacement"].join()
+    assert "node" in joined, joined
 
 
 def _config_file(tmp: Path, corpus: Path, address: str) -> Path:
