@@ -10,6 +10,8 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
+from langchain_core.messages import BaseMessage
+from langchain_core.prompt_values import PromptValue
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from pydantic import ConfigDict
@@ -45,17 +47,48 @@ class GroundingRetriever(BaseRetriever):
         return docs
 
 
+ASK_KEYS = ("question", "threshold", "passages", "samples")
+
+
+def _question_text(value: Any) -> str:
+    """A question given as a string, a chat message or a prompt value (the text of its last message)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, PromptValue):
+        value = value.to_messages()[-1]
+    if isinstance(value, BaseMessage):
+        return str(value.text) if isinstance(value.text, str) else value.text()
+    raise TypeError(f"GroundingAgentRunnable: the question must be a string, a message or a prompt value, not {type(value).__name__}")
+
+
 class GroundingAgentRunnable(RunnableSerializable[Any, dict]):
-    """Input: a question string or {"question": ..., "threshold": ...}. Output: the `ask --json` object."""
+    """The whole checked pipeline as one LCEL step (invoke, batch, stream, ainvoke; callbacks see the run).
+
+    Input: a question (a string, a chat message, a prompt value) or a dict {"question", "threshold",
+    "passages", "samples"}; `threshold` here is the default for inputs that give none. Output: the
+    `ask --json` object (answer, abstained, confidence, sentences with citations, evidence), so later
+    steps can read citations and the abstention flag instead of parsing text. `stream` yields it whole:
+    the streamed draft is unchecked, and only the checked answer is said.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     system: Any
+    threshold: float | None = None
 
-    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> dict:
+    def _options(self, input: Any):
         from grounding.answer.agent import AskOptions
 
-        if isinstance(input, str):
-            question, threshold = input, None
-        else:
-            question, threshold = input["question"], input.get("threshold")
-        return self.system.agent.ask(question, AskOptions(threshold=threshold)).to_json()
+        if not isinstance(input, dict):
+            return _question_text(input), AskOptions(threshold=self.threshold)
+        unknown = sorted(set(input) - set(ASK_KEYS))
+        if unknown or "question" not in input:
+            raise ValueError(f"GroundingAgentRunnable: input keys are {', '.join(ASK_KEYS)} ('question' required); got {sorted(input)}")
+        threshold = input.get("threshold", self.threshold)
+        return _question_text(input["question"]), AskOptions(threshold=threshold, top_k=input.get("passages"), samples=input.get("samples"))
+
+    def _ask(self, input: Any) -> dict:
+        question, opts = self._options(input)
+        return self.system.agent.ask(question, opts).to_json()
+
+    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> dict:
+        return self._call_with_config(self._ask, input, config, run_type="chain")

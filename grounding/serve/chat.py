@@ -64,6 +64,7 @@ class ChatIn(BaseModel):
     tool_choice: str | dict[str, Any] | None = Field(None, description="Only 'none' or 'auto' (no tools are called).")
     response_format: dict[str, Any] | None = Field(None, description="Only {'type': 'text'}: the reply is the cited answer text; the structured answer is `grounding`.")
     logprobs: bool | None = Field(None, description="Not supported (400 when true).")
+    stream_options: dict[str, Any] | None = Field(None, description="With `stream`: {'include_usage': true} adds a last chunk with `usage` and no choices.")
 
     def unsupported(self) -> tuple[str, str] | None:
         """The first field this server cannot honour, and why (None when the request is servable)."""
@@ -116,7 +117,7 @@ def reply_text(answer: dict[str, Any], sources: bool = True) -> str:
     return text + ("\n\nSources:\n" + "\n".join(lines) if lines else "")
 
 
-def _usage(answer: dict[str, Any], text: str) -> dict[str, int]:
+def usage(answer: dict[str, Any], text: str) -> dict[str, int]:
     """Token counts are the generator's (0 for an answer read from SQL or a record)."""
     prompt = int((answer.get("signals") or {}).get("prompt_tokens", 0))
     completion = len(text.split())
@@ -132,7 +133,7 @@ def completion(answer: dict[str, Any], model: str, sources: bool = True) -> dict
         "created": int(time.time()),
         "model": model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None, "finish_reason": "stop"}],
-        "usage": _usage(answer, text),
+        "usage": usage(answer, text),
         "grounding": answer,
     }
 

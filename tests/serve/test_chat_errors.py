@@ -163,6 +163,17 @@ def test_crash_is_500_without_internals(client, gen):
         gen.broken = False
 
 
+def test_stream_options_include_usage_ends_with_a_usage_chunk(client):
+    chunks = list(client.chat.completions.create(
+        model="grounding", messages=USER, stream=True, stream_options={"include_usage": True}, user="someone",
+        extra_body={"grounding": {"threshold": 0}},
+    ))
+    assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens > 0
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert chunks[-1].usage.completion_tokens == len(text.split())
+    assert all(c.usage is None for c in chunks[:-1])
+
+
 def test_openapi_documents_the_openai_error_shape(server):
     op = httpx.get(f"{server}/openapi.json", headers={"Authorization": f"Bearer {KEY}"}).json()["paths"]["/v1/chat/completions"]["post"]
     assert "422" not in op["responses"]  # /v1 answers 400 for an invalid body, as OpenAI does

@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 from grounding.aggregate.chart import attach_chart
 from grounding.serve.answering import Asker
 from grounding.serve.auth import require_reader
-from grounding.serve.chat import MODEL_ID, ChatIn, ChunkWriter, completion, pieces, reply_text
+from grounding.serve.chat import MODEL_ID, ChatIn, ChunkWriter, completion, pieces, reply_text, usage
 from grounding.serve.deps import get_asker
 from grounding.serve.openai_errors import ChatError, OpenAIErrorOut, error_body
 from grounding.serve.schemas import AskIn
@@ -129,9 +129,12 @@ async def _stream(body: ChatIn, request: Request, asker: Asker, turn, q: str, op
                 detail = data["detail"] if data["status"] != 500 else "internal server error; the server log has the details"
                 yield _data(error_body(data["status"], detail))
             else:
-                for piece in pieces(reply_text(data, sources)):
+                text = reply_text(data, sources)
+                for piece in pieces(text):
                     yield _data(w.chunk({"content": piece}))
                 yield _data(w.chunk({}, "stop", grounding=data))
+                if (body.stream_options or {}).get("include_usage"):  # as OpenAI sends it: no choices, the usage
+                    yield _data({**w.chunk({}), "choices": [], "usage": usage(data, text)})
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
