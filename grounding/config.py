@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -267,6 +267,9 @@ class SamplingConfig(_Section):
     seed: int = 1234
     num_samples: int = 1
     best_of: int = 1
+    # Set per request by the pipeline, never in config: the JSON schema a backend with
+    # `supports_schema` constrains decoding to (generate/claims.py). None = free text.
+    json_schema: dict[str, Any] | None = Field(default=None, exclude=True)
 
 
 class GeneratorConfig(_Section):
@@ -285,6 +288,13 @@ class GeneratorConfig(_Section):
     retries: int = Field(default=3, ge=0, le=20)
     retry_backoff_s: float = Field(default=0.5, ge=0)
     threads: int = 0
+    # text: the model writes free text and the checks find each sentence's passage. claims: where the
+    # backend constrains decoding (xllamacpp, openai), it writes {"claims": [{"text", "cites"}]} under a
+    # JSON schema and each claim is checked against the passages it cites (docs/generation.md,
+    # "Structured output"); other backends fall back to text.
+    output: Literal["text", "claims"] = "text"
+    # claims output: the token limit of one answer (the JSON keys and brackets cost ~12 tokens a claim).
+    claims_max_new_tokens: int = Field(default=160, ge=16)
     sampling: SamplingConfig = Field(default_factory=SamplingConfig)
 
 
@@ -292,6 +302,9 @@ class VerifyConfig(_Section):
     min_similarity: float = 0.45
     min_lexical_precision: float = 0.75
     drop_unsupported: bool = True
+    # claims output: a claim its cited passages do not support is cited to the shown passage that does
+    # (the reason says so); false drops it. Either way only checked support reaches the user.
+    recite_claims: bool = True
 
 
 class AnswerFieldConfig(_Section):

@@ -150,7 +150,8 @@ class AnswerAgent:
             ev.passages.append(hit.passage)  # the record answers: no model call
         shown = [(p.key, p.text) for p in ev.passages]
         draft: Draft = field_draft() if hit is not None else generate_draft(
-            self.generator, self.embedder, q, shown, sampling, n_samples, self.cfg.confidence.sample_temperature)
+            self.generator, self.embedder, q, shown, sampling, n_samples, self.cfg.confidence.sample_temperature,
+            self.cfg.generator.output, self.cfg.generator.claims_max_new_tokens)
         clock.lap("generate")
 
         if hit is not None:
@@ -186,6 +187,6 @@ class AnswerAgent:
             question_concepts=ev.concepts,
             timings_ms=clock.total(),
             generator=getattr(self.generator, "name", type(self.generator).__name__),
-            raw_generation=draft.text,
+            raw_generation=draft.raw,
             draft_answer=decision.draft,
         )

@@ -34,15 +34,16 @@ def check_draft(
     q_concepts: list[str],
 ) -> tuple[list[Sentence], list[Sentence]]:
     """(kept, dropped): the draft's sentences that passed every check, and the others with why."""
-    candidates = [] if (not draft.text or NOT_IN_EVIDENCE in draft.text.upper()) else split_sentences(draft.text)
+    abstains = not draft.text or NOT_IN_EVIDENCE in draft.text.upper()
+    candidates, cites = [] if abstains else _candidates(draft)
     concept_fn = linker.concepts if linker else None
     policy = SupportPolicy(cfg.verify.min_similarity, cfg.verify.min_lexical_precision)
-    checks = check_sentences(candidates, shown, embedder, policy, concept_fn, question=question)
+    checks = check_sentences(candidates, shown, embedder, policy, concept_fn, question=question, cites=cites, recite=cfg.verify.recite_claims)
     gen = draft.generation
     kept: list[Sentence] = []
     dropped: list[Sentence] = []
-    for text, res in zip(candidates, checks):
-        s = Sentence(text, res.citations, res.status, res.reason, res.similarity)
+    for i, (text, res) in enumerate(zip(candidates, checks)):
+        s = Sentence(text, res.citations, res.status, res.reason, res.similarity, model_cites=cites[i] if cites is not None else None)
         if onto is not None and linker is not None:
             contra = [r for r in relations(onto, linker, text) if r.verdict == "contradicts"]
             if contra:
@@ -59,6 +60,19 @@ def check_draft(
             s.confidence = round(max(0.0, min(1.0, 0.5 * s.support + 0.5 * pow(2.718281828, lp))), 4)
         (kept if s.status == "supported" else dropped).append(s)
     return kept, dropped
+
+
+def _candidates(draft: Draft) -> tuple[list[str], list[list[str]] | None]:
+    """The sentences to check, and for claims output the passages each one's claim cites."""
+    if draft.claims is None:
+        return split_sentences(draft.text), None
+    sents: list[str] = []
+    cites: list[list[str]] = []
+    for claim in draft.claims:
+        for sent in split_sentences(claim.text):
+            sents.append(sent)
+            cites.append(list(claim.cites))
+    return sents, cites
 
 
 def concept_alignment(onto: OntologyGraph | None, linker: Linker | None, q_concepts: list[str], kept: list[Sentence]) -> float:

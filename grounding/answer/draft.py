@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grounding.answer.prompts import answer_messages
+from grounding.answer.prompts import NOT_IN_EVIDENCE, answer_messages, claims_messages
 from grounding.config import SamplingConfig
 from grounding.embed.base import Embedder
 from grounding.generate.base import Generation, Generator
+from grounding.generate.claims import Claim, claims_schema, parse_claims, supports_schema
 from grounding.verify.consistency import self_consistency
 
 
@@ -23,6 +24,15 @@ class Draft:
     gens: list[Generation] = field(default_factory=list)
     chosen: int = 0
     signals: dict[str, float] = field(default_factory=dict)
+    # Claims output (generate/claims.py): the chosen reply's claims, each with the passages it cites;
+    # None when the model wrote free text. `text` is then the claims' text joined.
+    claims: list[Claim] | None = None
+
+    @property
+    def raw(self) -> str:
+        """What the model wrote (the JSON of a claims reply), for the trace."""
+        g = self.generation
+        return g.text.strip() if g is not None else self.text
 
     @property
     def generation(self) -> Generation | None:
@@ -43,21 +53,44 @@ def generate_draft(
     sampling: SamplingConfig,
     n_samples: int,
     sample_temperature: float,
+    output: str = "text",
+    claims_max_new_tokens: int = 160,
 ) -> Draft:
-    """One greedy answer, or `n_samples` at `sampling.temperature` (else `sample_temperature`) and their medoid."""
+    """One greedy answer, or `n_samples` at `sampling.temperature` (else `sample_temperature`) and their medoid.
+
+    `output="claims"` asks a backend that constrains decoding for claims JSON under a schema whose
+    only allowed cites are the shown keys; a backend that cannot gets the free-text prompt.
+    """
     if not shown:
         return Draft()
-    msgs = answer_messages(question, shown)
+    as_claims = output == "claims" and supports_schema(generator)
+    if as_claims:
+        msgs = claims_messages(question, shown)
+        sampling = sampling.model_copy(update={"json_schema": claims_schema([k for k, _ in shown]),
+                                               "max_new_tokens": claims_max_new_tokens})
+    else:
+        msgs = answer_messages(question, shown)
+
+    def read(g: Generation) -> tuple[str, list[Claim] | None]:
+        claims = parse_claims(g.text) if as_claims else None
+        if claims is None:
+            return g.text.strip(), None
+        # No claims is the model's "not in evidence", read downstream exactly as the free-text reply.
+        return (" ".join(c.text for c in claims) if claims else NOT_IN_EVIDENCE), claims
+
     if n_samples <= 1:
         gens = generator.generate(msgs, sampling.model_copy(update={"num_samples": 1}))
         g = gens[0]
-        return Draft(g.text.strip(), gens, 0, {"gen_mean_logprob": g.mean_logprob, "gen_mean_entropy": g.mean_entropy, "sc_agreement": 1.0})
+        text, claims = read(g)
+        return Draft(text, gens, 0, {"gen_mean_logprob": g.mean_logprob, "gen_mean_entropy": g.mean_entropy, "sc_agreement": 1.0}, claims)
     temp = sampling.temperature if sampling.temperature > 0 else sample_temperature
     gens = generator.generate(msgs, sampling.model_copy(update={"num_samples": n_samples, "temperature": temp, "best_of": 1}))
-    sc = self_consistency([g.text for g in gens], embedder)
+    read_all = [read(g) for g in gens]
+    sc = self_consistency([t for t, _ in read_all], embedder)
     g = gens[sc.medoid]
+    text, claims = read_all[sc.medoid]
     return Draft(
-        g.text.strip(),
+        text,
         gens,
         sc.medoid,
         {
@@ -66,6 +99,7 @@ def generate_draft(
             "sc_agreement": sc.agreement,
             "sc_abstain_vote": sc.abstain_vote,
         },
+        claims,
     )
 
 

@@ -37,6 +37,7 @@ class Sentence:
     reason: str = ""
     support: float = 0.0
     confidence: float | None = None
+    model_cites: list[str] | None = None  # claims output: the passages the model named (None: free text)
 
 
 @dataclass

@@ -29,6 +29,7 @@ import tenacity
 
 from grounding.config import GeneratorConfig, SamplingConfig
 from grounding.generate.base import Generation, Message, TextStream, TokenInfo, is_single
+from grounding.generate.claims import compact
 from grounding.generate.errors import GenerationError
 from grounding.generate.postprocess import apply_stop, entropy_lower_bound, pick_best
 from grounding.generate.streaming import StopHoldback
@@ -43,6 +44,10 @@ log = logging.getLogger("grounding.generate")
 
 class OpenAIGenerator:
     """POSTs `{base_url}/chat/completions`; errors name the URL and, for HTTP errors, the status."""
+
+    # A request's json_schema goes out as `response_format` (OpenAI's structured outputs, which vLLM
+    # and llama.cpp's server also accept); a server that ignores it gets free text, read as such.
+    supports_schema = True
 
     def __init__(self, cfg: GeneratorConfig, transport: httpx.BaseTransport | None = None) -> None:
         self.cfg = cfg
@@ -77,6 +82,8 @@ class OpenAIGenerator:
             body["top_k"] = s.top_k
         if s.min_p > 0:
             body["min_p"] = s.min_p
+        if s.json_schema is not None:
+            body["response_format"] = {"type": "json_schema", "json_schema": {"name": "claims", "schema": compact(s.json_schema), "strict": True}}
         return body
 
     def generate(self, messages: list[Message], sampling: SamplingConfig) -> list[Generation]:

@@ -14,6 +14,7 @@ lower bound of the true entropy, as for any server that does not send it).
 from __future__ import annotations
 
 import copy
+import json
 import os
 import threading
 import time
@@ -22,6 +23,7 @@ from typing import Any
 
 from grounding.config import GeneratorConfig, SamplingConfig
 from grounding.generate.base import Generation, Message, TextStream, is_single
+from grounding.generate.claims import compact
 from grounding.generate.errors import BackendUnavailableError, GenerationError
 from grounding.generate.model_cache import gguf_file
 from grounding.generate.openai_backend import parse_choice
@@ -46,6 +48,8 @@ def _import_xllamacpp() -> Any:
 
 class XLlamaCppGenerator:
     """A GGUF model in an in-process llama.cpp server; `cfg.model_path` is a .gguf file (empty = packaged SmolLM2)."""
+
+    supports_schema = True  # a request's json_schema becomes a grammar the decoder cannot leave
 
     def __init__(self, cfg: GeneratorConfig, n_ctx: int = DEFAULT_CTX) -> None:
         self._x = _import_xllamacpp()
@@ -107,6 +111,10 @@ class XLlamaCppGenerator:
         }
         if s.stop:
             body["stop"] = [x for x in s.stop if x]
+        if s.json_schema is not None:
+            # llama.cpp's own converter (an llguidance grammar), with compact JSON: a small model given
+            # free whitespace pretty-prints and spends its token budget on indentation.
+            body["grammar"] = self._x.json_schema_to_grammar(json.dumps(compact(s.json_schema)))
         return body
 
     def generate(self, messages: list[Message], sampling: SamplingConfig) -> list[Generation]:

@@ -75,6 +75,9 @@ class SentenceOut(_Open):
     reason: str = Field("", description="Why it was dropped or quoted, in words.")
     support: float = Field(0.0, description="Similarity to the evidence it cites (0..1).")
     confidence: float | None = Field(None, description="Per-sentence confidence from support and token log-probabilities.")
+    model_cites: list[str] | None = Field(
+        None, description="Structured output (generator.output = 'claims'): the passages the model cited for this claim, before the check; absent for free text."
+    )
 
 
 class PassageOut(_Open):

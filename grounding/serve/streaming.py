@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import HTTPException
 
 from grounding.config import SamplingConfig
+from grounding.generate.claims import ClaimTextView
 from grounding.generate.base import Generation, Generator, Message, is_single
 from grounding.serve.limits import Overloaded
 
@@ -45,9 +46,12 @@ class StreamingGenerator:
         self.on_stage("generating")
         if is_single(sampling):
             stream = self.inner.stream(messages, sampling)
+            view = ClaimTextView() if sampling.json_schema is not None else None  # claims JSON: show their text
             for piece in stream:
-                self.streamed = True
-                self.on_text(piece)
+                shown = view.feed(piece) if view is not None else piece
+                if shown:
+                    self.streamed = True
+                    self.on_text(shown)
             gens = stream.generations
         else:
             gens = self.inner.generate(messages, sampling)

@@ -114,8 +114,15 @@ def check_sentences(
     min_similarity: float | SupportPolicy,
     concepts: ConceptFn | None = None,
     question: str = "",
+    cites: list[list[str]] | None = None,
+    recite: bool = True,
 ) -> list[SupportResult]:
-    """Align each sentence to the passage that supports it; never cite a passage the model was not shown."""
+    """Align each sentence to the passage that supports it; never cite a passage the model was not shown.
+
+    `cites` (claims output): the passages the model named for each sentence, tried first. A sentence
+    none of them supports is dropped, or with `recite` cited to the shown passage that does support
+    it, the reason saying the citation was corrected: what the user sees is always checked support.
+    """
     policy = min_similarity if isinstance(min_similarity, SupportPolicy) else SupportPolicy(min_similarity=min_similarity)
     if not sentences:
         return []
@@ -131,14 +138,23 @@ def check_sentences(
         first_reason = ""
         best_prec = 0.0
         chosen: SupportResult | None = None
-        for j in sorted(range(len(texts)), key=lambda j: -sims[i, j]):
+        order = sorted(range(len(texts)), key=lambda j: -sims[i, j])
+        want = list(cites[i]) if cites is not None else []
+        named = [j for j in order if keys[j] in want]
+        rest = [j for j in order if j not in named] if (cites is None or recite) else []
+        for j in named + rest:
             ok, reason, prec, terms = _check_one(sent, keys[j], texts[j], float(sims[i, j]), question, policy, concepts, p_facts[j], p_words[j])
             if ok:
+                if cites is not None and j not in named:
+                    named_txt = ", ".join(want) or "no passage"
+                    reason = f"cites {named_txt}, which does not support it; {keys[j]} does (citation corrected): {reason}"
                 chosen = SupportResult("supported", [keys[j]], float(sims[i, j]), reason, prec, terms)
                 break
             first_reason = first_reason or reason
             best_prec = max(best_prec, prec)
-            if sims[i, j] < policy.min_similarity:
+            if j not in named and sims[i, j] < policy.min_similarity:
                 break
+        if chosen is None and cites is not None and not first_reason:
+            first_reason = f"cites {', '.join(want) or 'no passage'}, none of which was shown"
         results.append(chosen or SupportResult("unsupported", [], float(sims[i].max()), first_reason or "no passage supports it", best_prec))
     return results

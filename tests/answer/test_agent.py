@@ -113,3 +113,22 @@ def test_without_a_pinned_report_a_field_question_is_not_a_field_answer(field_ag
               "What operating mode was Oconee Unit 5 in after the reactor trip on December 31, 1998?"):  # no unit 5
         ans = field_agent.ask(q, AskOptions(threshold=0.0))
         assert ans.signals["field_answer"] == 0.0 and all(p.chunk_id >= 0 for p in ans.passages), q
+
+
+@pytest.mark.slow
+def test_claims_output_names_its_evidence_and_is_still_checked(agent):
+    """generator.output = "claims": the model writes claims JSON under the schema; every kept sentence keeps
+    the passages the model cited (model_cites) and a checked citation; the trace keeps the raw JSON."""
+    from grounding.answer.agent import AnswerAgent
+
+    cfg = agent.cfg.model_copy(update={"generator": agent.cfg.generator.model_copy(update={"output": "claims"})})
+    claims = AnswerAgent(cfg, agent.store, agent.retriever, agent.embedder, agent.generator, agent.onto, agent.linker, agent.calibrator)
+    ans = claims.ask(OCONEE, AskOptions(threshold=0.0))
+    assert ans.raw_generation.startswith('{"claims":[')
+    _assert_traceable(ans)
+    shown = {p.key for p in ans.passages}
+    for s in ans.sentences + ans.dropped:
+        if s.status != "extractive":
+            assert s.model_cites is not None and set(s.model_cites) <= shown
+    free = agent.ask(OCONEE, AskOptions(threshold=0.0))
+    assert not free.raw_generation.startswith("{") and all(s.model_cites is None for s in free.sentences)

@@ -52,3 +52,25 @@ def test_claims_of_what_went_wrong_must_be_stated_in_the_evidence(embedder):
     s = "The reactor trip during the control rod drive breaker test was due to a malfunctioning 3A Reactor Protective System (RPS)."
     (res,) = check_sentences([s], [("P1", P1)], embedder, SupportPolicy(), question=Q)
     assert res.status == "unsupported" and "malfunction" in res.reason
+
+
+P2 = "The emergency diesel generators started and loaded as designed."
+CLAIM = "Oconee Unit 3 reactor tripped from 100% steady state operation during breaker testing."
+
+
+def test_a_claim_is_checked_against_the_passages_it_cites_first(embedder):
+    shown = [("P1", P1), ("P2", P2)]
+    (ok,) = check_sentences([CLAIM], shown, embedder, SupportPolicy(), question=Q, cites=[["P1"]])
+    assert ok.status == "supported" and ok.citations == ["P1"] and "corrected" not in ok.reason
+
+
+def test_a_miscited_claim_is_recited_to_its_support_or_dropped(embedder):
+    """Claims output: the model cited P2, which does not say it. Re-cited to P1 (the reason says so), or dropped."""
+    shown = [("P1", P1), ("P2", P2)]
+    (fixed,) = check_sentences([CLAIM], shown, embedder, SupportPolicy(), question=Q, cites=[["P2"]])
+    assert fixed.status == "supported" and fixed.citations == ["P1"]
+    assert "cites P2" in fixed.reason and "corrected" in fixed.reason
+    (strict,) = check_sentences([CLAIM], shown, embedder, SupportPolicy(), question=Q, cites=[["P2"]], recite=False)
+    assert strict.status == "unsupported" and strict.citations == [] and "P2" in strict.reason
+    (none,) = check_sentences([CLAIM], shown, embedder, SupportPolicy(), question=Q, cites=[["P9"]], recite=False)
+    assert none.status == "unsupported" and "P9" in none.reason
