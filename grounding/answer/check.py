@@ -35,7 +35,7 @@ def check_draft(
 ) -> tuple[list[Sentence], list[Sentence]]:
     """(kept, dropped): the draft's sentences that passed every check, and the others with why."""
     abstains = not draft.text or NOT_IN_EVIDENCE in draft.text.upper()
-    candidates, cites = [] if abstains else _candidates(draft)
+    candidates, cites = ([], None) if abstains else _candidates(draft)
     concept_fn = linker.concepts if linker else None
     policy = SupportPolicy(cfg.verify.min_similarity, cfg.verify.min_lexical_precision)
     checks = check_sentences(candidates, shown, embedder, policy, concept_fn, question=question, cites=cites, recite=cfg.verify.recite_claims)
