@@ -1,18 +1,24 @@
 """Fixtures for the server: a copy of the shared ingested data dir plus one hostile report, fake and
-real generators, and a uvicorn server on a free loopback port."""
+real generators, a uvicorn server on a free loopback port, and `grounding serve` as a process."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.conftest import ONTOLOGY_FILES, build_system, make_config, nrc_records, serve_app, write_jsonl
+from tests.conftest import ONTOLOGY_FILES, REPO, build_system, make_config, nrc_records, serve_app, write_jsonl
 
 CURATOR = "curator-token-for-tests-0123456789"
 
@@ -132,3 +138,63 @@ def client(echo_app):
 
 def serving(app) -> contextlib.AbstractContextManager[str]:
     return serve_app(app)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServeProcess:
+    """`grounding serve --config CONFIG` as a real process on a free loopback port, output in `log`.
+
+    A context manager: whatever the test does, the process is ended (SIGINT, then kill) on exit.
+    Several can be started before any is waited on (they load models in parallel).
+    """
+
+    def __init__(self, config: Path, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        env.pop("GROUNDING_CURATOR_TOKEN", None)
+        cmd = [sys.executable, "-m", "grounding.cli.main", "--config", str(config),
+               "serve", "--port", str(self.port), "--no-warm", "--log-level", "warning"]
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_healthy(self, timeout: float = 120) -> dict:
+        """/healthz once the server answers it; fails with the log's tail if it exits or never does."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"grounding serve exited with {self.proc.returncode}: {self.output()[-2000:]}")
+            try:
+                r = httpx.get(self.url + "/healthz", timeout=5)
+                if r.status_code == 200:
+                    return r.json()
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        pytest.fail(f"grounding serve at {self.url} did not come up in {timeout:.0f} s: {self.output()[-2000:]}")
+
+    def stop(self) -> int:
+        """SIGINT (a clean shutdown), then kill after 30 s; the exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def __enter__(self) -> ServeProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -5,17 +5,11 @@ over the shared served data dir; the process is ended (SIGINT, then kill) whatev
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 
-import httpx
 import pytest
 
-from tests.conftest import ONTOLOGY_FILES, REPO
+from tests.conftest import ONTOLOGY_FILES
+from tests.serve.conftest import ServeProcess
 
 openai = pytest.importorskip("openai", reason="pip install 'grounding[test]' (openai)")
 
@@ -26,47 +20,20 @@ QUESTION = "What caused the reactor trip at Oconee on December 31, 1998?"
 GOLD = "nrc:35209"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(serve_data, tmp_path_factory):
     """The CLI serving serve_data on a free loopback port with a reader token; yields the /v1 base URL."""
-    port = _free_port()
     onto = json.dumps([str(p) for p in ONTOLOGY_FILES if p.exists()])
-    cfg = tmp_path_factory.mktemp("chat_process") / "config.toml"
+    d = tmp_path_factory.mktemp("chat_process")
+    cfg = d / "config.toml"
     cfg.write_text(
         f'[storage]\ndata_dir = "{serve_data / "data"}"\n[ontology]\nfiles = {onto}\n'
-        f'[generator.sampling]\nmax_new_tokens = 48\n[serve]\nport = {port}\nreader_token = "{KEY}"\n',
+        f'[generator.sampling]\nmax_new_tokens = 48\n[serve]\nreader_token = "{KEY}"\n',
         encoding="utf-8",
     )
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    env.pop("GROUNDING_CURATOR_TOKEN", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "grounding.cli.main", "--config", str(cfg), "serve", "--no-warm", "--log-level", "warning"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, proc.stdout.read()
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
-                break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline, "grounding serve did not come up in 120 s"
-                time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+    with ServeProcess(cfg, d / "serve.log") as server:
+        server.wait_healthy()
+        yield f"{server.url}/v1"
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,6 @@ to it without a restart, and no request to either may fail while they do (docs/s
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,6 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import build_system, nrc_records, write_jsonl
+from tests.serve.conftest import ServeProcess
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -51,36 +48,6 @@ metadata = ["facility", "state"]
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(config: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    cmd = [sys.executable, "-c", "from grounding.cli.main import run; run()", "--config", str(config),
-           "serve", "--port", str(port), "--no-warm", "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}: {log.read_text()[-2000:]}")
-        try:
-            r = httpx.get(url + "/healthz", timeout=5)
-            if r.status_code == 200:
-                return r.json()
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"server at {url} did not start: {log.read_text()[-2000:]}")
-
-
 def _top_report(url: str, text: str) -> str:
     r = httpx.get(url + "/search", params={"q": text, "k": 1, "mode": "dense"}, timeout=60)
     assert r.status_code == 200, r.text
@@ -110,12 +77,12 @@ def test_two_servers_switch_to_the_generation_an_ingest_publishes(tmp_path, pg_u
     writer = build_system(cfg, embedder)
     logs = [tmp_path / "server-a.log", tmp_path / "server-b.log"]
     # The servers start before anything is published: they read an empty index until the first ingest ends.
-    servers = [_start_server(config, log) for log in logs]
+    servers = [ServeProcess(config, log) for log in logs]
     try:
         assert writer.ingestor().run().ingested == FIRST  # publishes generation 1
-        for (proc, url), log in zip(servers, logs):
-            _wait_healthy(url, proc, log)
-        urls = [url for _, url in servers]
+        for server in servers:
+            server.wait_healthy(timeout=90)
+        urls = [server.url for server in servers]
         _wait_generation(urls, 1)
         new = records[FIRST + 3]  # a report only the second ingest brings
         probe = new["event_text"][:300]
@@ -165,11 +132,6 @@ def test_two_servers_switch_to_the_generation_an_ingest_publishes(tmp_path, pg_u
         gens = sorted(p.name for p in (cfg.data_dir / "index" / "generations").iterdir() if p.name.isdigit())
         assert gens == ["00000002"]
     finally:
-        for proc, _ in servers:
-            proc.terminate()
-        for proc, _ in servers:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        for server in servers:
+            server.stop()
         writer.store.dispose()
