@@ -63,7 +63,7 @@ def supports_schema(generator: object) -> bool:
     return bool(getattr(generator, "supports_schema", False))
 
 
-_CLAIM = re.compile(r'\{\s*"text"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"cites"\s*:\s*\[([^\]]*)\]\s*\}')
+_CLAIMS_OPEN = re.compile(r'"claims"\s*:\s*\[')
 _TEXT_FIELD = re.compile(r'"text"\s*:\s*"((?:[^"\\]|\\.)*)("?)')
 
 
@@ -84,8 +84,9 @@ def parse_claims(raw: str) -> list[Claim] | None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
-        found = [Claim(_unescape(t), [c for c in re.findall(r'"((?:[^"\\]|\\.)*)"', cites)]) for t, cites in _CLAIM.findall(text)]
-        return found if (found or text.startswith("{")) else None
+        if not text.startswith("{"):
+            return None
+        data = {"claims": _complete_items(text)}
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
         return None
     out = []
@@ -94,6 +95,23 @@ def parse_claims(raw: str) -> list[Claim] | None:
             cites = item.get("cites") if isinstance(item.get("cites"), list) else []
             out.append(Claim(item["text"].strip(), [str(c) for c in cites]))
     return out
+
+
+def _complete_items(text: str) -> list[Any]:
+    """The complete objects of a cut-off `"claims": [...]` array, read by the JSON decoder itself
+    (so key order and braces or quotes inside the text do not matter); the unfinished last one is left out."""
+    m = _CLAIMS_OPEN.search(text)
+    if not m:
+        return []
+    decoder, pos, items = json.JSONDecoder(), m.end(), []
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            return items
+        items.append(item)
 
 
 def claim_text_so_far(raw: str) -> str:

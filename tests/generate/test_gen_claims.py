@@ -31,6 +31,13 @@ def test_a_reply_cut_off_at_the_token_limit_keeps_its_complete_claims():
     assert parse_claims('{"claims":[{"text":"Unit 3 tri') == []  # JSON begun, no claim finished
 
 
+def test_a_cut_off_reply_is_read_whatever_the_key_order_and_with_braces_in_the_text():
+    # Regression: the cut-off reader was a regex that wanted "text" before "cites" and no "}" in the text;
+    # a server that honours response_format (vLLM, OpenAI) may write the keys in either order.
+    cut = '{"claims": [{"cites": ["P2"], "text": "Breaker {52-1} opened."}, {"cites": ["P1"], "text": "The ED'
+    assert parse_claims(cut) == [Claim("Breaker {52-1} opened.", ["P2"])]
+
+
 def test_free_text_is_not_read_as_claims():
     assert parse_claims("The reactor tripped due to a breaker fault [P1].") is None
     assert parse_claims('{"answer": "x"}') is None  # JSON, but not claims
