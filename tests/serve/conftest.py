@@ -44,7 +44,9 @@ HOSTILE_QUESTION = "Why did Zebra Point Unit 9 trip on February 3, 2001?"
 class EchoGenerator:
     """Fast and deterministic: repeats the first sentence of P1 and cites it (passes the checks).
 
-    `gate`, when set, makes every call wait for it (to hold generation slots in load tests);
+    `gate`, when set, makes every call wait for it (to hold generation slots in load tests), and
+    `entered` counts the calls that reached the gate (only those: an ungated call before a test set the
+    gate must not leave a permit that lets the test go on before its own call holds the slot);
     `delay` sleeps before answering.
     """
 
@@ -60,9 +62,10 @@ class EchoGenerator:
         from grounding.generate.base import Generation
 
         self.calls += 1
-        self.entered.release()
-        if self.gate is not None:
-            self.gate.wait(120)  # long enough for a burst to arrive on busy cores
+        gate = self.gate
+        if gate is not None:
+            self.entered.release()
+            gate.wait(120)  # long enough for a burst to arrive on busy cores
         if self.delay:
             time.sleep(self.delay)
         user = messages[-1]["content"]

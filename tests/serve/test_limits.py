@@ -116,3 +116,18 @@ def test_burst_gets_only_200_429_503(serve_data, embedder):
         assert codes.count(200) == 4 and codes.count(429) == 26, codes
         h = httpx.get(f"{url}/healthz").json()
         assert h["status"] == "ok" and h["load"]["active"] == 0 and h["load"]["waiting"] == 0
+
+
+def test_echo_generator_counts_only_the_calls_that_reached_its_gate():
+    # Regression: every call used to add a permit to `entered`, so a test that set the gate after earlier
+    # ungated calls went on before its own request held the slot (test_busy_is_429_rate_limit, flaky in CI).
+    from grounding.config import SamplingConfig
+
+    gen = EchoGenerator()
+    msgs = [{"role": "user", "content": "[P1] A pump failed."}]
+    assert gen.generate(msgs, SamplingConfig())[0].text == "A pump failed. [P1]"
+    assert not gen.entered.acquire(timeout=0)
+    gen.gate = threading.Event()
+    gen.gate.set()
+    gen.generate(msgs, SamplingConfig())
+    assert gen.entered.acquire(timeout=0) and not gen.entered.acquire(timeout=0)
