@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import os
 import random
 import subprocess
 import sys
@@ -142,9 +141,9 @@ print(json.dumps({"seconds": round(wall, 3), "from_cache": o.from_cache, "reason
 
 
 def run_case(files: list[str], reasoner: str, cache: str) -> dict:
-    env = {**os.environ, "GROUNDING_REASONER_CACHE": "off"}
+    # the child loads without reasoner_cache_dir: every case reasons (no result shared from an earlier run)
     out = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(files), reasoner, cache], capture_output=True, text=True,
-                         env=env, cwd=ROOT)
+                         cwd=ROOT)
     if out.returncode != 0:
         return {"error": (out.stderr.strip().splitlines() or ["?"])[-1]}
     return json.loads(out.stdout.strip().splitlines()[-1])

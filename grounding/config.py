@@ -10,6 +10,7 @@ so every key and its default can be read top to bottom; it holds no logic beyond
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -212,6 +213,10 @@ class OntologyConfig(_Section):
     reasoner: Literal["hermit", "owlrl", "none"] = "hermit"
     reasoner_timeout_s: float = Field(default=900.0, ge=0)  # 0 = no limit; past it the asserted graph is used
     reasoner_memory_mb: int = Field(default=2000, ge=256)  # HermiT's Java heap (-Xmx)
+    # Reasoner results shared between data dirs, keyed by file content (small JSON files): "" = the
+    # user cache ($XDG_CACHE_HOME or ~/.cache, then grounding/reasoner); "off" = not shared; else a folder
+    # (relative: the config file's folder).
+    reasoner_cache_dir: str = ""
     max_hops: int = Field(default=3, ge=1, le=8)
     max_paths: int = Field(default=3, ge=0)
     # Entity linking. Languages whose labels are linked ("" = labels without a language tag).
@@ -610,6 +615,18 @@ class Config(_Section):
     def resolve(self, path: str | Path) -> Path:
         p = Path(path).expanduser()
         return p if p.is_absolute() else (self.root / p)
+
+    @property
+    def reasoner_cache_dir(self) -> Path | None:
+        """`[ontology] reasoner_cache_dir` as a folder, None when "off"; "" is the user cache
+        ($XDG_CACHE_HOME, the freedesktop standard, else ~/.cache; then grounding/reasoner)."""
+        setting = self.ontology.reasoner_cache_dir.strip()
+        if setting.lower() == "off":
+            return None
+        if setting:
+            return self.resolve(setting)
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return Path(base) / "grounding" / "reasoner"
 
     @property
     def data_dir(self) -> Path:

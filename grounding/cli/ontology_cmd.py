@@ -121,7 +121,7 @@ def load_reasoned(ctx: typer.Context, paths: list[Path], reasoner: str, follow_i
             cache_dir=cfg.data_dir / "ontology-cache" if oc.cache else None, max_triples=oc.max_triples,
             missing_imports=oc.missing_imports, follow_imports=follow_imports, reasoner=reasoner,
             reasoner_timeout_s=oc.reasoner_timeout_s, reasoner_memory_mb=oc.reasoner_memory_mb,
-            cache_only=cache_only)
+            cache_only=cache_only, reasoner_cache_dir=cfg.reasoner_cache_dir)
     except OntologyError as exc:
         fail(str(exc))
 

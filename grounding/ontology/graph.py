@@ -154,13 +154,15 @@ class OntologyGraph:
         reasoner_timeout_s: float = 900.0,
         reasoner_memory_mb: int = 2000,
         cache_only: bool = False,
+        reasoner_cache_dir: str | Path | None = None,
     ) -> "OntologyGraph | None":
         """Parse `files` and their owl:imports (local folders only) into one graph, atomically.
 
         With `reasoner` (hermit | owlrl | none), what the reasoner entails is added to the view as
         edges marked entailed (reasoner.py). With `cache_dir`, the parsed and reasoned view is stored
         there (keyed by file hashes and the reasoner) and reused while no file changed;
-        `cache_only` returns None instead of parsing when there is no cache entry."""
+        `cache_only` returns None instead of parsing when there is no cache entry. With
+        `reasoner_cache_dir`, the reasoner's result is also shared with other data dirs (reasoner.py)."""
         from grounding.ontology.reasoner import resolve_reasoner
 
         t0 = time.perf_counter()
@@ -219,18 +221,21 @@ class OntologyGraph:
         onto.ontology_iris = sorted(set(onts))
         for w in warnings:
             log.warning(w)
-        reasoned = onto.materialize(reasoner, reasoner_timeout_s, reasoner_memory_mb) if engine != "none" else True
+        reasoned = (onto.materialize(reasoner, reasoner_timeout_s, reasoner_memory_mb, reasoner_cache_dir)
+                    if engine != "none" else True)
         onto.load_seconds = round(time.perf_counter() - t0, 4)
         if cache is not None and reasoned:  # a failed reasoner run (Java error, time limit) is not cached
             cache.put(onto)
         return onto
 
-    def materialize(self, reasoner: str, timeout_s: float = 900.0, memory_mb: int = 2000) -> bool:
+    def materialize(self, reasoner: str, timeout_s: float = 900.0, memory_mb: int = 2000,
+                    result_cache_dir: str | Path | None = None) -> bool:
         """Run the reasoner on the merged graph and add the entailed edges; False when it failed."""
         from grounding.ontology.reasoner import ReasonerError, apply_entailments, classify_cached
 
         try:
-            res = classify_cached(self.rdf, self.file_hashes, reasoner, timeout_s, memory_mb)
+            res = classify_cached(self.rdf, self.file_hashes, reasoner, timeout_s, memory_mb,
+                                  Path(result_cache_dir) if result_cache_dir else None)
         except ReasonerError as exc:
             msg = f"{', '.join(self.sources)}: {exc}; the KG holds the asserted edges only"
             log.warning(msg)
@@ -263,6 +268,7 @@ class OntologyGraph:
             missing_imports=oc.missing_imports,
             reasoner_timeout_s=oc.reasoner_timeout_s,
             reasoner_memory_mb=oc.reasoner_memory_mb,
+            reasoner_cache_dir=cfg.reasoner_cache_dir,
         )
         if oc.reasoner == "none" or reason:
             return cls.load(files, reasoner=oc.reasoner, **kw)
@@ -655,7 +661,7 @@ class _Cache:
         return onto
 
     def put(self, onto: OntologyGraph) -> None:
-        from grounding.ontology.loader import atomic_write_bytes
+        from grounding.atomic_write import atomic_write_bytes
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -160,22 +160,13 @@ def classify(graphs: Graph | list[Graph], reasoner: str = "hermit", timeout_s: f
     return res
 
 
-def result_cache_dir() -> Path | None:
-    """Where classification results are shared between data dirs: $GROUNDING_REASONER_CACHE, else
-    $XDG_CACHE_HOME/grounding/reasoner (~/.cache/...); "off" disables it. Plain JSON, never pickles."""
-    env = os.environ.get("GROUNDING_REASONER_CACHE")
-    if env:
-        return None if env.lower() in ("off", "0", "none") else Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "grounding" / "reasoner"
-
-
 def classify_cached(graph: Graph, file_hashes: dict[str, str], reasoner: str, timeout_s: float = 900.0,
-                    memory_mb: int = 2000) -> ReasoningResult:
-    """`classify`, its result shared by content: the same files and engine are classified once per machine
-    (a second data dir, a test run) and read back from a small JSON file."""
+                    memory_mb: int = 2000, cache_dir: Path | None = None) -> ReasoningResult:
+    """`classify`, its result shared by content through `cache_dir` (None: not shared): the same files and
+    engine are classified once per machine (a second data dir, a test run) and read back from a small
+    JSON file, never a pickle."""
     engine = resolve_reasoner(reasoner)
-    folder = result_cache_dir() if file_hashes and engine != "none" else None
+    folder = cache_dir if file_hashes and engine != "none" else None
     path = None
     if folder is not None:
         h = hashlib.sha256(f"{REASONER_VERSION}|{engine}|".encode())
@@ -197,7 +188,7 @@ def classify_cached(graph: Graph, file_hashes: dict[str, str], reasoner: str, ti
     res.requested = reasoner
     if path is not None:
         try:
-            from grounding.ontology.loader import atomic_write_bytes
+            from grounding.atomic_write import atomic_write_bytes
 
             path.parent.mkdir(parents=True, exist_ok=True)
             d = {k: getattr(res, k) for k in ReasoningResult.__dataclass_fields__}

@@ -29,11 +29,6 @@ OIL_PLANT, FUELED_PLANT = X + "OEO_00000311", X + "OEO_00000185"
 needs_java = pytest.mark.skipif(reasoner_mod.java_executable() is None, reason="HermiT needs a Java runtime")
 
 
-@pytest.fixture(autouse=True)
-def _private_result_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("GROUNDING_REASONER_CACHE", str(tmp_path / "reasoner-results"))
-
-
 @pytest.fixture(scope="module")
 def hermit():
     if reasoner_mod.java_executable() is None:
@@ -133,6 +128,36 @@ def test_a_question_never_reasons(tmp_path, caplog):
     OntologyGraph.from_config(cfg, reason=True)  # what `ingest` / `ontology ...` do
     again = OntologyGraph.from_config(cfg)
     assert again.from_cache and is_a_answer(again, TRANSFORMER, GRID_COMPONENT).entailed
+
+
+def _cfg(tmp_path, name: str, shared: str):
+    from grounding.config import Config
+
+    return Config.model_validate({"storage": {"data_dir": str(tmp_path / name)}, "root": tmp_path,
+                                  "ontology": {"files": [str(OEO)], "reasoner": "owlrl", "reasoner_cache_dir": shared}})
+
+
+def test_reasoner_results_are_shared_between_data_dirs_through_the_configured_folder(tmp_path, monkeypatch):
+    first = OntologyGraph.from_config(_cfg(tmp_path, "a", "shared"), reason=True)
+    assert first.reasoning["reasoner"] == "owlrl" and not first.from_cache
+    assert len(list((tmp_path / "shared").glob("*.json"))) == 1  # relative: the config file's folder
+
+    def no_reasoning(*_a, **_k):
+        raise AssertionError("reasoned again although the result was shared")
+
+    monkeypatch.setattr(reasoner_mod, "classify", no_reasoning)
+    second = OntologyGraph.from_config(_cfg(tmp_path, "b", "shared"), reason=True)  # another data dir
+    assert not second.from_cache and second.reasoning["reasoner"] == "owlrl"
+    assert second.reasoning["entailed_edges"] == first.reasoning["entailed_edges"]
+    with pytest.raises(AssertionError, match="reasoned again"):  # "off": nothing shared, so it reasons
+        OntologyGraph.from_config(_cfg(tmp_path, "c", "off"), reason=True)
+
+
+def test_reasoner_cache_dir_default_is_the_user_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _cfg(tmp_path, "a", "").reasoner_cache_dir == tmp_path / "xdg" / "grounding" / "reasoner"
+    assert _cfg(tmp_path, "a", "OFF").reasoner_cache_dir is None
+    assert _cfg(tmp_path, "a", "/abs/r").reasoner_cache_dir == Path("/abs/r")
 
 
 # --- competency questions ---------------------------------------------------------------------------
