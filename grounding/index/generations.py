@@ -44,7 +44,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from grounding.index.base import IndexBusy
-from grounding.index.log import LoggedIndex, _atomic_write_bytes, _fsync_dir
+from grounding.atomic_write import atomic_write_bytes, fsync_dir
+from grounding.index.log import LoggedIndex
 
 if TYPE_CHECKING:  # the store implements it; the index only calls it
     from grounding.store.leases import IndexLeases
@@ -117,13 +118,13 @@ def publish(index: LoggedIndex, leases: IndexLeases, ttl_s: float) -> int | None
             dst.flush()
             os.fsync(dst.fileno())
     meta = {**manifest, "state": index.state, "count": index.count(), "published": n}
-    _atomic_write_bytes(tmp / LoggedIndex.META, json.dumps(meta).encode())
-    _fsync_dir(tmp)
+    atomic_write_bytes(tmp / LoggedIndex.META, json.dumps(meta).encode())
+    fsync_dir(tmp)
     os.rename(tmp, root / _name(n))
-    _fsync_dir(root)
+    fsync_dir(root)
     pointer = {"generation": n, "count": index.count(), "state": index.state, "model": index.model, "dim": index.dim,
                "published_at": time.time()}
-    _atomic_write_bytes(root / CURRENT, json.dumps(pointer).encode())
+    atomic_write_bytes(root / CURRENT, json.dumps(pointer).encode())
     log.info("published index generation %d (%d vectors)", n, index.count())
     _collect(index.folder, leases, ttl_s)
     return n

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from grounding.atomic_write import atomic_write_bytes
 from grounding.index.base import IndexBackendMismatch, IndexBusy, IndexModelMismatch
 
 FORMAT = 2
@@ -45,27 +46,6 @@ _MIN_COMPACT_BYTES = 16 << 20
 SNAPSHOT_EXTS = (".faiss", ".npz")
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def _header_crc(magic: bytes, op: int, n: int, count: int, state: bytes, pcrc: int) -> int:
@@ -368,7 +348,7 @@ class LoggedIndex:
             "format": FORMAT, "model": self.model, "dim": self.dim, "epoch": epoch, "snapshot": snap, "log": log,
             "count": self.count(), "state": self.state,
         }
-        _atomic_write_bytes(self.folder / self.META, json.dumps(manifest).encode())
+        atomic_write_bytes(self.folder / self.META, json.dumps(manifest).encode())
         self._manifest = manifest
         self._log_len = 0
         self._snapshot_bytes = (self.folder / snap).stat().st_size

@@ -10,13 +10,13 @@ import functools
 import hashlib
 import json
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
+from grounding.atomic_write import atomic_write_bytes
 from grounding.answer.signals import FEATURES, SignalsLike, feature_vector
 from grounding.verify.confidence import default_confidence
 
@@ -94,9 +94,7 @@ class Calibrator:
         return 1.0 / (1.0 + math.exp(-z))
 
     def save(self, path: Path) -> None:
-        tmp = Path(str(path) + ".tmp")
-        tmp.write_text(json.dumps(self.__dict__, indent=2))
-        os.replace(tmp, path)
+        atomic_write_bytes(Path(path), json.dumps(self.__dict__, indent=2).encode("utf-8"))
 
     @classmethod
     def load(cls, path: Path) -> "Calibrator":
