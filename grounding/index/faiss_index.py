@@ -25,6 +25,7 @@ save of a writer.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,6 +51,10 @@ class FaissIndex(LoggedIndex):
         if cfg.index_type == "ivfpq" and dim % cfg.ivfpq_m:
             raise ConfigError(f"storage.ivfpq_m = {cfg.ivfpq_m} must divide the embedding dimension {dim}")
         self.cfg = cfg
+        # Searches run on the server's threads: the one in-memory change a search can make (training IVF
+        # the first time there are enough vectors) happens under this lock, once, and each search reads
+        # the structure it uses in one step under it, never a new index with the old kind.
+        self._search_lock = threading.Lock()
         super().__init__(folder, model, dim)
 
     # --- the store ------------------------------------------------------------------
@@ -223,38 +228,39 @@ class FaissIndex(LoggedIndex):
         q = np.ascontiguousarray(queries, dtype=np.float32)
         if q.ndim == 1:
             q = q[None, :]
-        n = self.count()
+        with self._search_lock:
+            if self.cfg.index_type in ("ivf", "ivfpq") and self._kind == "flat" and self._ann_ready():
+                self._rebuild(*self._all(), self._wanted_kind())  # enough vectors now: train IVF
+                self._restructured = True  # a writer's next save persists it
+            index, kind, dead, live = self._index, self._kind, self._dead, self._ids
+        n = len(live)
         if n == 0 or k <= 0:
             return np.zeros((len(q), 0), dtype=np.float32), np.zeros((len(q), 0), dtype=np.int64)
-        if self.cfg.index_type in ("ivf", "ivfpq") and self._kind == "flat" and self._ann_ready():
-            self._rebuild(*self._all(), self._wanted_kind())  # enough vectors now: train IVF
-            self._restructured = True  # a writer's next save persists it
         if ids is None:
-            if self._kind.startswith("hnsw"):
-                sel = faiss.IDSelectorRange(*_ALIVE) if self._dead else None
-                params = faiss.SearchParametersHNSW(sel=sel, efSearch=self.cfg.hnsw_ef_search)
-                return self._index.search(q, min(k, n), params=params)
-            if self._kind.startswith("ivf"):
-                self._index.nprobe = self.cfg.ivf_nprobe
-            return self._index.search(q, min(k, n))
-        allowed = np.asarray(sorted(set(int(i) for i in ids) & self._ids), dtype=np.int64)
+            if kind.startswith("hnsw"):
+                sel = faiss.IDSelectorRange(*_ALIVE) if dead else None
+                return index.search(q, min(k, n), params=faiss.SearchParametersHNSW(sel=sel, efSearch=self.cfg.hnsw_ef_search))
+            if kind.startswith("ivf"):  # nprobe per search, not set on the shared index
+                return index.search(q, min(k, n), params=faiss.SearchParametersIVF(nprobe=self.cfg.ivf_nprobe))
+            return index.search(q, min(k, n))
+        allowed = np.asarray(sorted(set(int(i) for i in ids) & live), dtype=np.int64)
         if not len(allowed):
             return np.zeros((len(q), 0), dtype=np.float32), np.zeros((len(q), 0), dtype=np.int64)
         sel = faiss.IDSelectorBatch(allowed)
         kk = min(k, len(allowed))
-        if self._kind == "flat":
-            return self._index.search(q, kk, params=faiss.SearchParameters(sel=sel))
+        if kind == "flat":
+            return index.search(q, kk, params=faiss.SearchParameters(sel=sel))
         if len(allowed) <= _EXACT_BELOW:
             # Small allowed sets: exact over their vectors is both exact and fast.
             sub = faiss.IndexFlatIP(self.dim)
             sub.add(self.vectors(allowed))
             scores, pos = sub.search(q, kk)
             return scores, np.where(pos >= 0, allowed[np.clip(pos, 0, None)], -1)
-        if self._kind.startswith("hnsw"):
+        if kind.startswith("hnsw"):
             params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.cfg.hnsw_ef_search, k))
         else:
             params = faiss.SearchParametersIVF(sel=sel, nprobe=self.cfg.ivf_nprobe)
-        return self._index.search(q, kk, params=params)
+        return index.search(q, kk, params=params)
 
 
 def _kind_of(index: faiss.Index) -> str:

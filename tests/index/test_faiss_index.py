@@ -210,3 +210,33 @@ def test_reads_the_first_on_disk_format(tmp_path):
     idx.remove([7])
     idx.save()  # upgraded to the log format
     assert FaissIndex(tmp_path, "m", 16, StorageConfig()).ids() == {8, 9} and not (tmp_path / "vectors.faiss").exists()
+
+
+def test_concurrent_first_searches_train_ivf_once_and_agree(tmp_path, monkeypatch):
+    # Regression: the server searches from several threads; the first searches over a flat store with
+    # enough vectors each trained IVF (and set nprobe on the shared index) with nothing to stop the others.
+    import threading
+
+    cfg = StorageConfig(index_type="ivf", ivf_nlist=2, ivf_nprobe=2)
+    writer = FaissIndex(tmp_path, "m", 16, cfg)
+    v = _vecs(400)
+    writer.add(np.arange(400), v)
+    assert _kind_of(writer._index) == "flat"  # no search and no build_ann yet: still the flat store
+    writer.save()
+    reader = FaissIndex(tmp_path, "m", 16, cfg)
+    rebuilds = []
+    real = reader._rebuild
+    monkeypatch.setattr(reader, "_rebuild", lambda *a: (rebuilds.append(1), real(*a)))
+    start, results = threading.Barrier(8), [None] * 8
+
+    def search(i):
+        start.wait()
+        results[i] = reader.search(v[:5], 3)[1].tolist()
+
+    threads = [threading.Thread(target=search, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(rebuilds) == 1 and reader._kind.startswith("ivf")
+    assert all(r == results[0] for r in results) and [row[0] for row in results[0]] == [0, 1, 2, 3, 4]
