@@ -168,7 +168,7 @@ class AnswerAgent:
         # Hard checks after the confidence (not calibrator inputs): a cause stated only by sentences
         # marked as addressed to an assistant, and an answer citing a report from another place.
         signals.injected_cause = float(cause_only_injected(q, ev.top_texts(), ev.top_marked(), self.kinds))
-        place = cited_wrong_place(self.cfg, q, ev.filters, kept, ev.passages, ev.reports) if hit is None else ""
+        place = cited_wrong_place(self.cfg, q, ev.filters, kept, ev.passages, ev.reports, self.onto) if hit is None else ""
         signals.wrong_place = float(bool(place))
         clock.lap("verify")
 

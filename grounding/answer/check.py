@@ -15,7 +15,8 @@ from grounding.config import Config
 from grounding.embed.base import Embedder
 from grounding.ontology.graph import OntologyGraph
 from grounding.ontology.linker import Linker
-from grounding.retrieve.places import wrong_place
+from grounding.retrieve.places import korean_terms, wrong_place
+from grounding.text.korean import has_hangul
 from grounding.retrieve.query import QueryFilters
 from grounding.store.schema import Report
 from grounding.text import split_sentences
@@ -84,12 +85,14 @@ def concept_alignment(onto: OntologyGraph | None, linker: Linker | None, q_conce
 
 
 def cited_wrong_place(
-    cfg: Config, question: str, filters: QueryFilters | None, kept: list[Sentence], passages: list[Passage], reports: dict[str, Report]
+    cfg: Config, question: str, filters: QueryFilters | None, kept: list[Sentence], passages: list[Passage], reports: dict[str, Report],
+    onto: OntologyGraph | None = None,
 ) -> str:
     """The place the question names that no cited report is from, or "" (retrieve/places.py).
 
     Each cited report's place texts, in the order wrong_place reads them: its facility, the
-    corpus's `place_fields` (config), its title, then any string metadata and the text.
+    corpus's `place_fields` (config), its title, then any string metadata and the text. The
+    ontology's Korean labels are common words, never read as a place a Korean question names.
     """
     place_fields = {c.name: c.place_fields for c in cfg.corpus}
     keys = {c for s in kept for c in s.citations}
@@ -103,5 +106,6 @@ def cited_wrong_place(
         areas = [str(meta.get(f) or "") for f in place_fields.get(r.corpus, [])]
         cited.append([r.facility or str(meta.get("facility") or ""), *areas, r.title or "",
                       *(str(v) for v in meta.values() if isinstance(v, str)), r.text or ""])
-    return wrong_place(question, filters.facilities if filters else [], cited)
+    common = korean_terms(onto) if onto is not None and has_hangul(question) else frozenset()
+    return wrong_place(question, filters.facilities if filters else [], cited, common)
 

@@ -61,7 +61,7 @@ def test_a_corpus_place_fields_follow_the_facility_in_what_is_compared(monkeypat
     shipped = {c.name: c.place_fields for c in load_config(REPO / "config.toml").corpus}
     assert shipped["oe417"] == ["area_affected"] and shipped["nrc"] == []
     seen = []
-    monkeypatch.setattr(check, "wrong_place", lambda q, recognized, cited: seen.append(cited) or "")
+    monkeypatch.setattr(check, "wrong_place", lambda q, recognized, cited, common: seen.append(cited) or "")
     cfg = SimpleNamespace(corpus=[SimpleNamespace(name="oe417", place_fields=["area_affected"]), SimpleNamespace(name="nrc", place_fields=[])])
     reports = {
         "oe417:1": SimpleNamespace(corpus="oe417", facility="", title="Severe Weather", text="t", meta={"area_affected": "Texas", "x": 1}),
