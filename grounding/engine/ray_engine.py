@@ -30,10 +30,15 @@ from grounding.engine.base import EngineError, Mention
 log = logging.getLogger("grounding")
 
 LINK_ROWS = 64  # reports per linker call (one Ray Data block each)
-# How long the GCS port of engine.address may take to accept a TCP connection. ray.init itself
-# retries an unreachable GCS for minutes (Ray's gcs_rpc_server_reconnect_timeout_s), so it is not
-# asked until something answers there.
+# How long the GCS port of engine.address may take to accept a TCP connection and answer. ray.init
+# itself retries an unreachable GCS for minutes (Ray's gcs_rpc_server_reconnect_timeout_s), also when
+# another service holds the port (Redis has Ray's default 6379), so it is not asked until a gRPC
+# server answers there.
 CONNECT_TIMEOUT_S = 10.0
+# RFC 9113 3.4: the HTTP/2 client connection preface, then an empty SETTINGS frame. Ray's GCS (and
+# the Ray Client server behind ray://) is a gRPC server, and an HTTP/2 server's first frame is SETTINGS.
+_H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+_H2_SETTINGS = 4
 
 
 def _ray():
@@ -45,9 +50,24 @@ def _ray():
     return ray
 
 
+def _first_frame_is_settings(sock: socket.socket, timeout: float) -> bool:
+    """Whether the peer answers the HTTP/2 preface with a SETTINGS frame on stream 0, as gRPC servers do."""
+    sock.settimeout(timeout)
+    sock.sendall(_H2_PREFACE)
+    head = b""
+    while len(head) < 9:  # a frame header: length (3), type, flags, stream id (4)
+        chunk = sock.recv(9 - len(head))
+        if not chunk:
+            break
+        head += chunk
+    return len(head) == 9 and head[3] == _H2_SETTINGS and head[5:9] == bytes(4)
+
+
 def check_address(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
     """Fail in `timeout` seconds, in one line naming engine.address, when nothing listens at the GCS
-    "host:port" (or "ray://host:port"); "" / "auto" / "local" are Ray's own lookups and pass."""
+    "host:port" (or "ray://host:port"), or what listens there is no gRPC server (another service on
+    the port); "" / "auto" / "local" are Ray's own lookups and pass. A cluster with TLS on
+    (Ray's RAY_USE_TLS) is only checked for a listening port."""
     if address in ("", "auto", "local"):
         return
     host, sep, port = address.split("://", 1)[-1].rpartition(":")
@@ -55,11 +75,23 @@ def check_address(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
     if not sep or not host or not port.isdigit():
         raise EngineError(f"engine.address {address!r}: expected the cluster's GCS as host:port (e.g. 127.0.0.1:6379)")
     try:
-        socket.create_connection((host, int(port)), timeout=timeout).close()
+        sock = socket.create_connection((host, int(port)), timeout=timeout)
     except OSError as exc:
         why = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__)
         raise EngineError(f"engine.address {address!r}: no Ray cluster there ({why} within {timeout:g} s); "
                           "start one (ray start --head) or set engine.address / --address") from None
+    with sock:
+        if os.environ.get("RAY_USE_TLS", "").lower() in ("1", "true"):
+            return
+        try:
+            grpc = _first_frame_is_settings(sock, timeout)
+            why = "it answered, but not as a gRPC server"
+        except OSError as exc:
+            grpc = False
+            why = f"no gRPC answer within {timeout:g} s" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__)
+    if not grpc:
+        raise EngineError(f"engine.address {address!r}: something listens there but it is not a Ray cluster's GCS ({why}; "
+                          "another service on the port?); `ray start --head` prints the address to use in engine.address / --address")
 
 
 def connect(address: str) -> None:

@@ -1,8 +1,9 @@
 """A wrong engine.address fails in seconds, in one line naming the address and the key.
 
 ray.init keeps retrying a GCS that is not there for minutes, so the engine (and the CLI, before
-any model loads) first checks that something accepts a TCP connection at the address. No cluster
-is needed: the addresses here are ports that were just closed.
+any model loads) first checks that a gRPC server answers at the address. No cluster is needed:
+the addresses here are ports that were just closed, a listener that never answers, and the real
+Redis on loopback (Ray's default port, 6379). A real GCS passing: tests/engine/test_ray_engine.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 
 from grounding.engine.base import EngineError
 from grounding.engine.ray_engine import CONNECT_TIMEOUT_S, check_address, connect
-from tests.conftest import REPO, nrc_records, write_jsonl
+from tests.conftest import REPO, nrc_records, require_service, write_jsonl
 
 
 def _closed_port() -> int:
@@ -44,13 +45,31 @@ def test_malformed_address_is_named(address):
         check_address(address)
 
 
-def test_listening_port_and_ray_lookups_pass():
-    with socket.create_server(("127.0.0.1", 0)) as srv:
-        port = srv.getsockname()[1]
-        check_address(f"127.0.0.1:{port}")
-        check_address(f"ray://127.0.0.1:{port}")  # the Ray client form checks the same port
+def test_ray_lookups_pass():
     for address in ("", "auto", "local"):  # Ray resolves these itself
         check_address(address)
+
+
+def test_a_listener_that_never_answers_is_refused():
+    # Regression: a port that accepted a TCP connection passed, and ray.init then retried for minutes.
+    with socket.create_server(("127.0.0.1", 0)) as srv:
+        port = srv.getsockname()[1]
+        for address in (f"127.0.0.1:{port}", f"ray://127.0.0.1:{port}"):  # the Ray client form: the same check
+            with pytest.raises(EngineError, match="not a Ray cluster's GCS .no gRPC answer within 0.5 s") as err:
+                check_address(address, timeout=0.5)
+            assert "\n" not in str(err.value) and repr(address) in str(err.value)
+
+
+def test_another_service_on_the_port_is_refused():
+    """Redis listens on Ray's default GCS port; with it at engine.address ray.init hung for minutes."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError as exc:
+        require_service(f"Redis at 127.0.0.1:6379 is not reachable ({exc})")
+    t0 = time.monotonic()
+    with pytest.raises(EngineError, match="'127.0.0.1:6379': something listens there but it is not a Ray cluster's GCS"):
+        check_address("127.0.0.1:6379")
+    assert time.monotonic() - t0 < CONNECT_TIMEOUT_S
 
 
 def test_connect_refuses_before_ray_init():

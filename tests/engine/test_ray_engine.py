@@ -88,6 +88,13 @@ def ray_ingested(tmp_path_factory, subset, embedder, ray_cluster):
     return g, summary
 
 
+def test_the_cluster_gcs_passes_the_address_check(ray_cluster):
+    """The check that refuses another service on the port (test_ray_address.py) lets a real GCS through."""
+    from grounding.engine.ray_engine import check_address
+
+    check_address(ray_cluster.address)
+
+
 def test_ray_ingest_equals_local(ray_ingested, local_ref):
     g, summary = ray_ingested
     want = local_ref["summary"]
