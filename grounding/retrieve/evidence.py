@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-
 from grounding.embed.base import Embedder
 from grounding.retrieve.injection import marked
 from grounding.retrieve.types import Hit
 from grounding.text import split_sentences
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
+# Not grounding.text.STOPWORDS on purpose: that list also drops report-speak ("cause", "caused",
+# "plant", "unit"), which here still tells the sentence that gives a cause from its neighbours; and
+# the packaged calibrator was fitted on relevance scores computed with this list. Changing it means
+# re-running the eval and the calibration (README, Calibration).
 _STOP = frozenset(
     "the a an of to in on at for and or is was were be been what which who when where why how did does do with from by "
     "that this as it its into during after before about any all there their they he she his her has have had not no".split()
