@@ -78,8 +78,8 @@ def _cite(text: str, keys: list[str]) -> str:
 
 
 def refusal(lang: str, reason: str) -> str:
-    """The abstention text. A Korean question gets the Korean lead; the route's reason (the part of the
-    question that could not be mapped, named in the configured English field and measure names) follows it."""
+    """The abstention text in the question's language: the lead, then the reason (the route's, in the
+    same language, with the configured field and measure names as configured)."""
     if lang == "ko":
         return f"근거가 부족하여 답하지 않습니다: {reason}."
     return f"Not enough evidence to answer: {reason}."
@@ -91,9 +91,10 @@ def _below(lang: str, confidence: float, threshold: float) -> str:
     return f"Not enough evidence to answer: confidence {confidence:.2f} is not above the threshold {threshold:.2f}."
 
 
-def _abstain(q: str, route: Route, reason: str, t0: float, signals: dict | None = None) -> Answer:
+def _abstain(q: str, route: Route, reason: str, t0: float, signals: dict | None = None, shown: str = "") -> Answer:
+    """`reason` (English) goes into the trace; `shown`, when given, into the answer text instead."""
     sig = {"agg_route": 1.0 if route.kind == "aggregate" else 0.0, "dist_route": 1.0 if route.kind == "distribution" else 0.0, **route.signals, **(signals or {})}
-    ans = Answer(question=q, answer=refusal(route.lang, reason), abstained=True, confidence=0.0, signals=sig,
+    ans = Answer(question=q, answer=refusal(route.lang, shown or reason), abstained=True, confidence=0.0, signals=sig,
                  generator="sql (aggregate route)", timings_ms={"total": (time.perf_counter() - t0) * 1000})
     ans.route = route.kind
     ans.aggregate = {"route": route.kind, "why": route.why, "unmapped": reason}
@@ -111,7 +112,7 @@ def answer_across(agent, question: str, threshold: float) -> Answer | None:
     if route.kind == "ontology":
         return _ontology(agent, question, route, threshold, t0)
     if route.unmapped:
-        return _abstain(question, route, route.unmapped, t0)
+        return _abstain(question, route, route.unmapped, t0, shown=route.reason())
     try:
         if route.kind == "distribution":
             return _distribution(agent, question, route, threshold, t0)

@@ -36,6 +36,7 @@ class Route:
     lang: str = "en"
     query: AggQuery | None = None
     unmapped: str = ""  # set: an aggregate/distribution question that could not be mapped, and why
+    unmapped_ko: str = ""  # the same reason in Korean, shown to a Korean question
     signals: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # caveats shown with the answer (a clipped period)
     # distribution
@@ -43,6 +44,13 @@ class Route:
     category: str = ""
     # ontology
     pair: tuple[str, str] | None = None
+
+    def refuse(self, en: str, ko: str) -> None:
+        """Mark the question unmapped: `en` goes into the trace, the one in the question's language into the answer."""
+        self.unmapped, self.unmapped_ko = en, ko
+
+    def reason(self) -> str:
+        return self.unmapped_ko if self.lang == "ko" and self.unmapped_ko else self.unmapped
 
 
 def _first(patterns: list[str], q: str) -> re.Match | None:
@@ -167,18 +175,25 @@ class Router:
         corpus, why = self._pick_corpus(q, cues, places, ctx)
         r.why += why
         if corpus is None:
-            r.unmapped = why[-1] if why else "the question does not say which archive it is about"
+            many = bool(why) and why[-1].startswith("the question points at more than one archive")
+            r.refuse(why[-1] if why else "the question does not say which archive it is about",
+                     f"질문이 둘 이상의 보고서 모음을 가리킵니다 ({why[-1].split('(', 1)[-1].rstrip(')')})" if many
+                     else f"질문이 어느 보고서 모음({' 또는 '.join(ctx.corpora)})에 관한 것인지 말하지 않습니다")
             return r
         measures = self._measures(q, corpus)
         if not measures:
-            r.unmapped = f"no measure of the {corpus} reports matches the question (configured: {', '.join(m.name for m in self.cfg.measure if m.corpus == corpus)})"
+            names = ", ".join(m.name for m in self.cfg.measure if m.corpus == corpus)
+            r.refuse(f"no measure of the {corpus} reports matches the question (configured: {names})",
+                     f"질문에 맞는 {corpus} 보고서의 측정 항목이 없습니다 (설정된 항목: {names})")
             return r
         measure, mm = measures[0]
         r.why.append(f"measure '{measure.name}' ({mm.group(0)!r})")
         for ms, _ in measures:
             um = _first(ms.unless, q)
             if um is not None:
-                r.unmapped = f"no field records '{_extend(q, um)}' (the {corpus} reports record {ms.plural or ms.label + 's'})"
+                what, recorded = _extend(q, um), ms.plural or ms.label + "s"
+                r.refuse(f"no field records '{what}' (the {corpus} reports record {recorded})",
+                         f"'{what}'을(를) 기록하는 필드가 없습니다 ({corpus} 보고서가 기록하는 것: {recorded})")
                 return r
         head = _HEAD.search(q)
         if head and lang == "en":
@@ -191,7 +206,8 @@ class Router:
                 h0, h1 = head.start(1), head.start(1) + len(" ".join(words))
                 inside = any(h0 <= m.start() < h1 for _, m in measures) or any(h0 <= m.start() < h1 for _, m in self._qualifiers(q, corpus))
                 if not inside:
-                    r.unmapped = f"no field of the {corpus} reports records '{' '.join(words)}'"
+                    r.refuse(f"no field of the {corpus} reports records '{' '.join(words)}'",
+                             f"{corpus} 보고서에는 '{' '.join(words)}'을(를) 기록하는 필드가 없습니다")
                     return r
         query = AggQuery(kind=kind, corpus=corpus, measure=measure, predicates=list(measure.where))
         masks = [mm.span()]
@@ -207,12 +223,14 @@ class Router:
                 query.qualifiers.append(qual.label)
                 query.qualifiers_ko.append(qual.label_ko or qual.label)
         if kind == "share" and not query.share_of:
-            r.unmapped = "the question asks for a share but names no configured category to take the share of (a qualifier such as 'severe weather' or 'automatic')"
+            r.refuse("the question asks for a share but names no configured category to take the share of (a qualifier such as 'severe weather' or 'automatic')",
+                     "질문이 비율을 묻지만 비율을 낼 설정된 범주(예: '악천후', '자동' 같은 한정어)를 말하지 않습니다")
             return r
         # places
         unknown = self._places(query, places, corpus, r)
         if unknown:
-            r.unmapped = f"no plant or place named '{unknown}' in the {corpus} reports"
+            r.refuse(f"no plant or place named '{unknown}' in the {corpus} reports",
+                     f"{corpus} 보고서에는 '{unknown}'(이)라는 발전소나 장소가 없습니다")
             return r
         # periods
         span = ctx.spans.get(corpus, (None, None))
@@ -232,7 +250,8 @@ class Router:
         elif kind in ("rank", "trend"):
             g = self._group(q, corpus, kind)
             if g is None:
-                r.unmapped = f"no configured grouping of the {corpus} reports matches what the question ranks"
+                r.refuse(f"no configured grouping of the {corpus} reports matches what the question ranks",
+                         f"질문이 순위를 매기는 대상에 맞는 {corpus} 보고서의 설정된 분류가 없습니다")
                 return r
             query.group_by, query.group_label, query.group_label_ko = g.fields[corpus], g.label, g.label_ko or g.label
             r.why.append(f"group by {g.name}")
@@ -321,7 +340,9 @@ class Router:
                 r.signals["agg_period_clipped"] = 1.0
             out.append(Period(s, e, p.text))
         if not out:
-            r.unmapped = f"the {corpus} reports cover {lo[:4]}-{hi[:4]}; {', '.join(p.text for p in periods)} is outside that"
+            asked = ", ".join(p.text for p in periods)
+            r.refuse(f"the {corpus} reports cover {lo[:4]}-{hi[:4]}; {asked} is outside that",
+                     f"{corpus} 보고서는 {lo[:4]}-{hi[:4]}년을 다룹니다. {asked}은(는) 그 범위 밖입니다")
             r.signals["agg_period_outside"] = 1.0
         return out
 
@@ -343,7 +364,8 @@ class Router:
             r.why.append("compare years")
             return
         if query.kind == "compare":
-            r.unmapped = "the question compares, but names fewer than two plants or years to compare"
+            r.refuse("the question compares, but names fewer than two plants or years to compare",
+                     "질문이 비교를 묻지만 비교할 발전소나 연도를 둘 이상 말하지 않습니다")
 
     def _concept_filter(self, q: str, query: AggQuery, masks, places: Places, r: Route) -> None:
         if self.linker is None or self.onto is None:
@@ -409,7 +431,8 @@ class Router:
             query.qualifiers.append(qual.label)
             r.why.append(f"qualifier '{qual.name}'")
         if places.unknown:
-            r.unmapped = f"no plant or place named '{places.unknown[0]}' in the archive"
+            r.refuse(f"no plant or place named '{places.unknown[0]}' in the archive",
+                     f"보고서 모음에는 '{places.unknown[0]}'(이)라는 발전소나 장소가 없습니다")
             return r
         if corpus:
             self._places(query, places, corpus, r)
@@ -420,7 +443,8 @@ class Router:
                 if r.unmapped:
                     return r
         if not targets and not query.predicates:
-            r.unmapped = "no ontology concept in the question names what the causes or equipment are asked of"
+            r.refuse("no ontology concept in the question names what the causes or equipment are asked of",
+                     "질문에 원인이나 설비를 묻는 대상을 가리키는 온톨로지 개념이 없습니다")
             return r
         for c in targets:
             query.concepts.append(c)

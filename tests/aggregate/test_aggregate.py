@@ -6,6 +6,8 @@ under test.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from grounding.aggregate.engine import _CONTEXT, answer_across
@@ -87,13 +89,18 @@ def test_rank_trend_compare(store):
     ("How many customers were restored after OE-417 events in Texas in 2011?", "no field records 'customers were restored'"),
     ("How many fatalities were caused by OE-417 events in 2012?", "records 'fatalities'"),
     ("How many events were reported in 2011?", "which archive"),
-    ("2011년 Texas에서 복구된 고객 수는 몇 명인가요?", "no field records"),
+    # Korean: the reason in Korean too (it was English after the Korean lead); the trace keeps the English.
+    ("2011년 Texas에서 복구된 고객 수는 몇 명인가요?", "을(를) 기록하는 필드가 없습니다"),
+    ("2030년 Texas에서 보고된 OE-417 사건은 몇 건인가요?", "2011-2012년을 다룹니다. 2030은(는) 그 범위 밖입니다"),
 ])
 def test_unmapped_abstains_naming_the_part(store, question, says):
     ans = answer_across(fake_agent(store), question, 0.5)
     assert ans is not None and ans.abstained and not ans.sentences
     assert says in ans.answer, ans.answer
     assert ans.aggregate["unmapped"]
+    if ans.answer.startswith("근거가 부족하여"):
+        assert not re.search(r"\b(?:no|the|records|outside)\b", ans.answer), ans.answer
+        assert ans.aggregate["unmapped"] != ans.answer and re.search(r"[a-z]{3}", ans.aggregate["unmapped"])
 
 
 def test_confidence_follows_what_the_route_knows(store):
