@@ -172,13 +172,10 @@ class Router:
         r = Route("aggregate", [f"{kind} pattern {km.re.pattern!r}"], lang)
         cues = self._corpus_cues(q)
         places = find_places(q, ctx.facilities, [c for cs in self.acfg.regions.values() for c in cs], self.acfg.fuzzy_place_threshold)
-        corpus, why = self._pick_corpus(q, cues, places, ctx)
+        corpus, why, why_ko = self._pick_corpus(q, cues, places, ctx)
         r.why += why
         if corpus is None:
-            many = bool(why) and why[-1].startswith("the question points at more than one archive")
-            r.refuse(why[-1] if why else "the question does not say which archive it is about",
-                     f"질문이 둘 이상의 보고서 모음을 가리킵니다 ({why[-1].split('(', 1)[-1].rstrip(')')})" if many
-                     else f"질문이 어느 보고서 모음({' 또는 '.join(ctx.corpora)})에 관한 것인지 말하지 않습니다")
+            r.refuse(why[-1], why_ko)
             return r
         measures = self._measures(q, corpus)
         if not measures:
@@ -266,7 +263,8 @@ class Router:
         r.query = query
         return r
 
-    def _pick_corpus(self, q: str, cues: dict[str, str], places: Places, ctx: _Context) -> tuple[str | None, list[str]]:
+    def _pick_corpus(self, q: str, cues: dict[str, str], places: Places, ctx: _Context) -> tuple[str | None, list[str], str]:
+        """(corpus, why, ""), or (None, [why not], the same in Korean) when the question names no one archive."""
         votes: dict[str, list[str]] = {}
         for c, w in cues.items():
             votes.setdefault(c, []).append(f"cue {w!r}")
@@ -285,22 +283,24 @@ class Router:
         votes = {c: v for c, v in votes.items() if c in ctx.corpora}
         if len(votes) == 1:
             c = next(iter(votes))
-            return c, [f"corpus {c} ({'; '.join(votes[c])})"]
+            return c, [f"corpus {c} ({'; '.join(votes[c])})"], ""
         if len(votes) > 1:
             ranked = sorted(votes.items(), key=lambda kv: -len(kv[1]))
             if len(ranked[0][1]) > len(ranked[1][1]):
-                return ranked[0][0], [f"corpus {ranked[0][0]} ({'; '.join(ranked[0][1])}; over {ranked[1][0]})"]
-            return None, [f"the question points at more than one archive ({', '.join(f'{c}: {v[0]}' for c, v in ranked)})"]
+                return ranked[0][0], [f"corpus {ranked[0][0]} ({'; '.join(ranked[0][1])}; over {ranked[1][0]})"], ""
+            pointed = ", ".join(f"{c}: {v[0]}" for c, v in ranked)
+            return None, [f"the question points at more than one archive ({pointed})"], f"질문이 둘 이상의 보고서 모음을 가리킵니다 ({pointed})"
         concepts = self._concepts(q)
         if concepts and self._corpus_of_concepts is not None and self.onto is not None:
             sets = [sorted({c} | self.onto.descendants(c)) for c in concepts]
             counts = self._corpus_of_concepts(sets)
             if counts:
                 c = max(counts, key=lambda k: counts[k])
-                return c, [f"corpus {c} (most reports linked to the question's concepts)"]
+                return c, [f"corpus {c} (most reports linked to the question's concepts)"], ""
         if len(ctx.corpora) == 1:
-            return ctx.corpora[0], [f"corpus {ctx.corpora[0]} (the only one stored)"]
-        return None, [f"the question does not say which archive it is about ({' or '.join(ctx.corpora)})"]
+            return ctx.corpora[0], [f"corpus {ctx.corpora[0]} (the only one stored)"], ""
+        return (None, [f"the question does not say which archive it is about ({' or '.join(ctx.corpora)})"],
+                f"질문이 어느 보고서 모음({' 또는 '.join(ctx.corpora)})에 관한 것인지 말하지 않습니다")
 
     def _places(self, query: AggQuery, places: Places, corpus: str, r: Route) -> str:
         if places.unknown:
@@ -407,7 +407,7 @@ class Router:
         places = find_places(q, ctx.facilities, [c for cs in self.acfg.regions.values() for c in cs], self.acfg.fuzzy_place_threshold)
         corpus = None
         if cues or places.facilities or places.regions or self._qualifiers(q, None):
-            corpus, why = self._pick_corpus(q, cues, places, ctx)
+            corpus, why, _ = self._pick_corpus(q, cues, places, ctx)
             r.why += why
         chars = list(q)
         for a, b in [dm.span()] + [qm.span() for _, qm in self._qualifiers(q, corpus)]:

@@ -46,8 +46,6 @@ _MIN_COMPACT_BYTES = 16 << 20
 SNAPSHOT_EXTS = (".faiss", ".npz")
 
 
-
-
 def _header_crc(magic: bytes, op: int, n: int, count: int, state: bytes, pcrc: int) -> int:
     return zlib.crc32(struct.pack("<4sBQQ16sI", magic, op, n, count, state, pcrc))
 
